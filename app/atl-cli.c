@@ -1,0 +1,146 @@
+/* atl-cli.c: parses global options and dispatches to a subcommand.
+ *
+ * Each subcommand is a row of the table below: a name, a one-line summary for `help`, and a
+ * function that gets the arguments after the command name. A failure is a GError printed
+ * once, here, as "atelier: message".
+ */
+#include "atl-cli.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "atl-config.h"
+#include "atl-error.h"
+#include "atl-paths.h"
+
+typedef gboolean (*AtlCliFunc) (int      argc,
+                                char   **argv,
+                                GError **error);
+
+typedef struct
+{
+  const char *name;
+  const char *args;
+  const char *summary;
+  AtlCliFunc  func;
+} AtlCliCommand;
+
+static gboolean cmd_help_cb    (int argc, char **argv, GError **error);
+static gboolean cmd_version_cb (int argc, char **argv, GError **error);
+static gboolean cmd_info_cb    (int argc, char **argv, GError **error);
+
+static const AtlCliCommand commands[] = {
+  { "help", "", "List the commands", cmd_help_cb },
+  { "version", "", "Print the version", cmd_version_cb },
+  { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
+};
+
+static const AtlCliCommand *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static gboolean
+cmd_help_cb (int      argc,
+             char   **argv,
+             GError **error)
+{
+  printf ("Usage: atelier [--store DIR] [COMMAND [ARGS…]]\n\n"
+          "With no command, atelier opens the studio.\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *head = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
+
+      printf ("  %-28s %s\n", head, commands[i].summary);
+    }
+  printf ("\nOptions:\n  --store DIR                  Use DIR as the store "
+          "(default: $XDG_DATA_HOME/atelier)\n  --version                    Print the version\n");
+  return TRUE;
+}
+
+static gboolean
+cmd_version_cb (int      argc,
+                char   **argv,
+                GError **error)
+{
+  printf ("atelier %s (%s)\n", PACKAGE_VERSION, APP_ID);
+  return TRUE;
+}
+
+static gboolean
+cmd_info_cb (int      argc,
+             char   **argv,
+             GError **error)
+{
+  g_autofree char *store = atl_paths_dup_store_dir ();
+
+  printf ("version:   %s\napp id:    %s\nstore:     %s\nblas:      %s\nthreads:   %d\n",
+          PACKAGE_VERSION, APP_ID, store, openblas_get_config (),
+          openblas_get_num_threads ());
+  return TRUE;
+}
+
+gboolean
+atl_cli_wants (int    argc,
+               char **argv)
+{
+  if (argc < 2)
+    return FALSE;
+  if (g_str_equal (argv[1], "--store") || g_str_equal (argv[1], "--version")
+      || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    return TRUE;
+  return find_command (argv[1]) != NULL;
+}
+
+int
+atl_cli_run (int    argc,
+             char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const AtlCliCommand *command;
+  int i = 1;
+
+  /* Global options stand before the command name. */
+  while (i < argc && argv[i][0] == '-')
+    {
+      if (g_str_equal (argv[i], "--store") && i + 1 < argc)
+        {
+          atl_paths_set_store_dir (argv[i + 1]);
+          i += 2;
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        return cmd_version_cb (0, NULL, NULL) ? 0 : 1;
+      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        return cmd_help_cb (0, NULL, NULL) ? 0 : 1;
+      else
+        {
+          fprintf (stderr, "atelier: unknown option “%s” (try “atelier help”)\n", argv[i]);
+          return 2;
+        }
+    }
+
+  if (i >= argc)
+    {
+      fprintf (stderr, "atelier: a command is missing after the options (try “atelier help”)\n");
+      return 2;
+    }
+
+  command = find_command (argv[i]);
+  if (command == NULL)
+    {
+      fprintf (stderr, "atelier: no command “%s” (try “atelier help”)\n", argv[i]);
+      return 2;
+    }
+
+  if (!command->func (argc - i - 1, argv + i + 1, &error))
+    {
+      fprintf (stderr, "atelier: %s\n", error->message);
+      return g_error_matches (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE) ? 2 : 1;
+    }
+  return 0;
+}
