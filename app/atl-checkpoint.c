@@ -597,7 +597,8 @@ parse_entry (const char  *display,
     }
   if (!shape_numel (entry->n_dims, entry->shape, &entry->numel))
     return set_error (error, ATL_CHECKPOINT_ERROR_CORRUPT, display,
-                      "tensor “%s”: the shape's element count overflows", name);
+                      "tensor “%s”: the shape's element count overflows or exceeds %"
+                      G_GUINT64_FORMAT, name, (guint64) MAX_NUMEL);
 
   offsets = json_object_get_member (object, "data_offsets");
   if (offsets == NULL || !JSON_NODE_HOLDS_ARRAY (offsets)
@@ -932,7 +933,7 @@ atl_checkpoint_load_verified (const char  *path,
 {
   g_autofree char *display = NULL;
   g_autofree guint8 *data = NULL;
-  gsize length;
+  gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
