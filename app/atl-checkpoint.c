@@ -28,6 +28,9 @@ G_DEFINE_QUARK (atl-checkpoint-error-quark, atl_checkpoint_error)
 #define MAX_NUMEL (ATL_CHECKPOINT_MAX_FILE_SIZE / sizeof (float))
 /* Integers beyond 18 digits could exceed gint64; json-glib wraps them instead of failing. */
 #define MAX_INT_DIGITS 18
+/* Our headers nest three deep (header, entry, shape). json-glib parses recursively, so a
+ * forged "[[[[…" would otherwise overflow the stack. */
+#define MAX_JSON_DEPTH 16
 #define IO_CHUNK (256 * 1024)
 
 struct _AtlCheckpoint
@@ -432,15 +435,17 @@ atl_checkpoint_dup_meta_strv (AtlCheckpoint  *cp,
 
 /* json-glib's scanner is more lenient than JSON, in ways a forged header could use: it
  * takes comments and single quotes, and it wraps integers past 64 bits instead of failing
- * (-99999999999999999999 reads as 1). Safetensors headers are plain JSON, so outside
- * strings only JSON's own characters are let through, and integers stay short enough
- * to be exact. Returns NULL if the header passes, or what is wrong with it. */
+ * (-99999999999999999999 reads as 1), and it recurses once per nesting level. Safetensors
+ * headers are plain, shallow JSON, so outside strings only JSON's own characters are let
+ * through, integers stay short enough to be exact and nesting stays shallow. Returns NULL
+ * if the header passes, or what is wrong with it. */
 static const char *
 check_plain_json (const char *text,
                   gsize       length)
 {
   gboolean in_string = FALSE;
   guint digits = 0;
+  guint depth = 0;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -467,6 +472,13 @@ check_plain_json (const char *text,
 
       if (c == '"')
         in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return "lists or objects nested too deep";
+        }
+      else if (c == '}' || c == ']')
+        depth = depth > 0 ? depth - 1 : 0;  /* unbalanced: the parser will say so */
       else if (c == '\0' || strchr (" \t\r\n{}[]:,+-.eEtruefalsn", c) == NULL)
         return "a character that is not JSON";
     }
@@ -672,7 +684,14 @@ read_tensor (const char    *display,
   t->n_dims = entry->n_dims;
   memcpy (t->shape, entry->shape, sizeof t->shape);
   t->numel = (gsize) entry->numel;
-  t->data = g_new (float, t->numel);
+  t->data = g_try_new (float, t->numel);
+  if (t->data == NULL && t->numel > 0)
+    {
+      set_error (error, ATL_CHECKPOINT_ERROR_IO, display, "out of memory for tensor “%s”",
+                 entry->name);
+      tensor_free (t);
+      return NULL;
+    }
   if (t->numel > 0)
     memcpy (t->data, buffer + entry->begin, t->numel * sizeof (float));
 

@@ -103,6 +103,8 @@ make_sample (void)
   atl_checkpoint_set_meta_strv (cp, ATL_CHECKPOINT_META_VOCABULARY, vocab);
   atl_checkpoint_set_meta_int (cp, ATL_CHECKPOINT_META_STEPS, 1200);
   atl_checkpoint_set_meta (cp, ATL_CHECKPOINT_META_LOSS, "2.3125");
+  /* Text the JSON writer must escape for the strict reader to take it back. */
+  atl_checkpoint_set_meta (cp, "note", "tab\there\nnew line \x01 \\ / \"q\" \xe2\x80\xa8 ♩");
   return cp;
 }
 
@@ -599,6 +601,9 @@ test_forged_headers (void)
     { "valid, padded", "{" T ("a", "[2]", 0, 8) "}      \n\t", 2, 0, OK },
     { "valid, unknown member ignored",
       "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"x\":1}}", 2, 0, OK },
+    { "valid, nested unknown member",
+      "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"x\":[[[{}]]]}}",
+      2, 0, OK },
 
     /* Offsets. */
     { "overlap", "{" T ("a", "[2]", 0, 8) "," T ("b", "[2]", 4, 12) "}", 3, 0,
@@ -729,6 +734,21 @@ test_forged_headers (void)
       else
         assert_load_fails (data, length, cases[i].code, cases[i].label);
     }
+
+  /* json-glib recurses per nesting level: a deep header must be refused, not overflow
+   * the stack. */
+  {
+    const gsize depth = 1000000;
+    g_autofree char *header = g_malloc (depth + 8);
+    g_autofree guint8 *data = NULL;
+    gsize length;
+
+    memcpy (header, "{\"a\":", 5);
+    memset (header + 5, '[', depth);
+    memcpy (header + 5 + depth, "}", 2);
+    data = build_file (header, strlen (header), 0, 0, &length);
+    assert_load_fails (data, length, ATL_CHECKPOINT_ERROR_CORRUPT, "nested a million deep");
+  }
 
   /* A NUL inside the header would end a C string early; the length must rule. */
   {
