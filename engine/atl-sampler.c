@@ -1,0 +1,386 @@
+/* atl-sampler.c: incremental decoding with a per-layer key/value cache.
+ *
+ * A step feeds one token per active sequence through the policy's blocks as a small batch
+ * (the linear layers are sgemms with one row per sequence), appends each layer's k and v
+ * to the cache, and attends over the cached positions. Finished sequences drop out of the
+ * batch: the rows are compacted and `active` maps a row to its sequence (and cache slot).
+ *
+ * Dimension legend: B batch, T time, C d_model, V vocab, L layers, NH heads, hs = C / NH,
+ * nb the number of active sequences in a step, ctx the policy's maximum T.
+ */
+#include "atl-sampler.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atl-nn-private.h"
+#include "atl-nn.h"
+#include "atl-policy-private.h"
+
+typedef struct
+{
+  int   token;
+  float prob;
+} Candidate;
+
+struct _AtlSampler
+{
+  AtlPolicy     *policy;     /* borrowed */
+  int            max_batch;
+  float         *kcache;     /* (L, max_batch, ctx, C) */
+  float         *vcache;     /* (L, max_batch, ctx, C) */
+  float         *x;          /* (max_batch, C) residual stream */
+  float         *xn;         /* (max_batch, C) LayerNorm output */
+  float         *mean;       /* (max_batch) */
+  float         *rstd;       /* (max_batch) */
+  float         *qkv;        /* (max_batch, 3C) */
+  float         *atty;       /* (max_batch, C) */
+  float         *fch;        /* (max_batch, 4C) */
+  float         *fch_gelu;   /* (max_batch, 4C) */
+  float         *logits;     /* (max_batch, V) */
+  float         *scores;     /* (ctx) attention scores of one head */
+  float         *probs;      /* (V) */
+  Candidate     *cand;       /* (V) */
+  unsigned char *allowed;    /* (V) */
+  int           *active;     /* (max_batch) sequence of each row */
+  int           *row_tokens; /* (max_batch) input token of each row */
+};
+
+AtlStatus
+atl_sampler_new (AtlPolicy   *policy,
+                 int          max_batch,
+                 AtlSampler **out_sampler,
+                 AtlMsg      *msg)
+{
+  const AtlPolicyConfig *c = &policy->config;
+  size_t C = c->d_model, V = c->vocab, Bm = max_batch;
+  size_t cache = (size_t) c->n_layer * Bm * c->ctx * C;
+  AtlSampler *s;
+
+  *out_sampler = NULL;
+  if (max_batch < 1 || max_batch > 1 << 16)
+    return atl_fail (msg, ATL_ERR_RANGE, "sampler batch %d is out of range", max_batch);
+  s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the sampler");
+  s->policy = policy;
+  s->max_batch = max_batch;
+  s->kcache = malloc (cache * sizeof (float));
+  s->vcache = malloc (cache * sizeof (float));
+  s->x = malloc (Bm * C * sizeof (float));
+  s->xn = malloc (Bm * C * sizeof (float));
+  s->mean = malloc (Bm * sizeof (float));
+  s->rstd = malloc (Bm * sizeof (float));
+  s->qkv = malloc (Bm * 3 * C * sizeof (float));
+  s->atty = malloc (Bm * C * sizeof (float));
+  s->fch = malloc (Bm * 4 * C * sizeof (float));
+  s->fch_gelu = malloc (Bm * 4 * C * sizeof (float));
+  s->logits = malloc (Bm * V * sizeof (float));
+  s->scores = malloc ((size_t) c->ctx * sizeof (float));
+  s->probs = malloc (V * sizeof (float));
+  s->cand = malloc (V * sizeof (Candidate));
+  s->allowed = malloc (V);
+  s->active = malloc (Bm * sizeof (int));
+  s->row_tokens = malloc (Bm * sizeof (int));
+  if (s->kcache == NULL || s->vcache == NULL || s->x == NULL || s->xn == NULL
+      || s->mean == NULL || s->rstd == NULL || s->qkv == NULL || s->atty == NULL
+      || s->fch == NULL || s->fch_gelu == NULL || s->logits == NULL || s->scores == NULL
+      || s->probs == NULL || s->cand == NULL || s->allowed == NULL || s->active == NULL
+      || s->row_tokens == NULL)
+    {
+      atl_sampler_free (s);
+      return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate a sampler for %d sequences",
+                       max_batch);
+    }
+  *out_sampler = s;
+  return ATL_OK;
+}
+
+void
+atl_sampler_free (AtlSampler *s)
+{
+  if (s == NULL)
+    return;
+  free (s->kcache);
+  free (s->vcache);
+  free (s->x);
+  free (s->xn);
+  free (s->mean);
+  free (s->rstd);
+  free (s->qkv);
+  free (s->atty);
+  free (s->fch);
+  free (s->fch_gelu);
+  free (s->logits);
+  free (s->scores);
+  free (s->probs);
+  free (s->cand);
+  free (s->allowed);
+  free (s->active);
+  free (s->row_tokens);
+  free (s);
+}
+
+/* Attention of one new position t per row over the cached positions 0 … t. */
+static void
+attend (AtlSampler *s,
+        int         layer,
+        int         nb,
+        int         t)
+{
+  const AtlPolicyConfig *c = &s->policy->config;
+  int C = c->d_model, NH = c->n_head, hs = C / NH;
+  size_t slot = (size_t) c->ctx * C;
+  float scale = 1.0f / sqrtf ((float) hs);
+
+  for (int r = 0; r < nb; r++)
+    {
+      size_t base = ((size_t) layer * s->max_batch + s->active[r]) * slot;
+      const float *kc = s->kcache + base;
+      const float *vc = s->vcache + base;
+
+      /* h indexes heads; j cached positions. */
+      for (int h = 0; h < NH; h++)
+        {
+          const float *q = s->qkv + (size_t) r * 3 * C + h * hs;
+          float *y = s->atty + (size_t) r * C + h * hs;
+          float max = -INFINITY, sum = 0.0f, inv;
+
+          for (int j = 0; j <= t; j++)
+            {
+              const float *k = kc + (size_t) j * C + h * hs;
+              float dot = 0.0f;
+
+              for (int i = 0; i < hs; i++)
+                dot += q[i] * k[i];
+              s->scores[j] = dot * scale;
+              max = s->scores[j] > max ? s->scores[j] : max;
+            }
+          for (int j = 0; j <= t; j++)
+            {
+              s->scores[j] = atl_fast_expf (s->scores[j] - max);
+              sum += s->scores[j];
+            }
+          inv = 1.0f / sum;
+          memset (y, 0, (size_t) hs * sizeof (float));
+          for (int j = 0; j <= t; j++)
+            {
+              const float *v = vc + (size_t) j * C + h * hs;
+              float a = s->scores[j] * inv;
+
+              for (int i = 0; i < hs; i++)
+                y[i] += a * v[i];
+            }
+        }
+    }
+}
+
+/* Runs the tokens of the nb active rows at position t; leaves logits (nb, V). */
+static void
+step (AtlSampler *s,
+      const int  *row_tokens,
+      int         nb,
+      int         t)
+{
+  const AtlPolicy *p = s->policy;
+  const AtlPolicyConfig *c = &p->config;
+  int C = c->d_model, V = c->vocab;
+  size_t slot = (size_t) c->ctx * C;
+
+  for (int r = 0; r < nb; r++)
+    atl_nn_embedding_forward (s->x + (size_t) r * C, &row_tokens[r], p->w.wte,
+                              p->w.wpe + (size_t) t * C, 1, 1, C);
+  for (int l = 0; l < c->n_layer; l++)
+    {
+      const AtlBlockWeights *h = &p->w.h[l];
+
+      atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln1w, h->ln1b, nb, C);
+      atl_nn_linear_forward (s->qkv, s->xn, h->qkvw, h->qkvb, nb, C, 3 * C, 0);
+      for (int r = 0; r < nb; r++)
+        {
+          size_t at = ((size_t) l * s->max_batch + s->active[r]) * slot + (size_t) t * C;
+
+          memcpy (s->kcache + at, s->qkv + (size_t) r * 3 * C + C, C * sizeof (float));
+          memcpy (s->vcache + at, s->qkv + (size_t) r * 3 * C + 2 * C, C * sizeof (float));
+        }
+      attend (s, l, nb, t);
+      atl_nn_linear_forward (s->x, s->atty, h->projw, h->projb, nb, C, C, 1);
+      atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln2w, h->ln2b, nb, C);
+      atl_nn_linear_forward (s->fch, s->xn, h->fcw, h->fcb, nb, C, 4 * C, 0);
+      atl_nn_gelu_forward (s->fch_gelu, NULL, s->fch, (size_t) nb * 4 * C);
+      atl_nn_linear_forward (s->x, s->fch_gelu, h->fcprojw, h->fcprojb, nb, 4 * C, C, 1);
+    }
+  atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, p->w.lnfw, p->w.lnfb, nb, C);
+  atl_nn_linear_forward (s->logits, s->xn, p->w.wte, NULL, nb, C, V, 0);
+  ATL_NN_ASSERT_FINITE (s->logits, (size_t) nb * V);
+}
+
+static int
+compare_candidates (const void *a,
+                    const void *b)
+{
+  const Candidate *x = a, *y = b;
+
+  /* Descending probability; ties by token so the order (and the draw) is deterministic. */
+  if (x->prob != y->prob)
+    return x->prob < y->prob ? 1 : -1;
+  return x->token - y->token;
+}
+
+/* Draws the next token from one row of logits; returns −1 when the grammar allows none. */
+static int
+choose (AtlSampler             *s,
+        AtlRng                 *rng,
+        const AtlSampleOptions *o,
+        const float            *logits,
+        const unsigned char    *allowed)
+{
+  int V = s->policy->config.vocab;
+  int n = 0, best = -1;
+  float max = -INFINITY, sum = 0.0f, u, acc;
+
+  for (int v = 0; v < V; v++)
+    if (allowed[v] && logits[v] > max)
+      {
+        max = logits[v];
+        best = v;
+      }
+  if (best < 0 || o->temperature <= 0.0f)
+    return best;
+
+  for (int v = 0; v < V; v++)
+    if (allowed[v])
+      {
+        float e = atl_fast_expf ((logits[v] - max) / o->temperature);
+
+        s->cand[n++] = (Candidate) { v, e };
+        sum += e;
+      }
+  if (o->top_p < 1.0f && n > 1)
+    {
+      /* Only tokens above (1 − p)/(n − 1) of the mass can be in the nucleus (llama2.c),
+       * so the sort sees a handful of candidates. */
+      float cutoff = (1.0f - o->top_p) / (n - 1) * sum;
+      int m = 0;
+
+      for (int i = 0; i < n; i++)
+        if (s->cand[i].prob >= cutoff)
+          s->cand[m++] = s->cand[i];
+      qsort (s->cand, m, sizeof (Candidate), compare_candidates);
+      acc = 0.0f;
+      for (n = 0; n < m; )
+        {
+          acc += s->cand[n++].prob;
+          if (acc >= o->top_p * sum)
+            break;
+        }
+      sum = acc;
+    }
+  u = atl_rng_uniform (rng) * sum;
+  acc = 0.0f;
+  for (int i = 0; i < n; i++)
+    {
+      acc += s->cand[i].prob;
+      if (u < acc)
+        return s->cand[i].token;
+    }
+  return s->cand[n - 1].token;  /* u rounded up to the full sum */
+}
+
+static float
+log_softmax_at (const float *logits,
+                int          V,
+                int          token)
+{
+  float max = logits[0], sum = 0.0f;
+
+  for (int v = 1; v < V; v++)
+    max = logits[v] > max ? logits[v] : max;
+  for (int v = 0; v < V; v++)
+    sum += atl_fast_expf (logits[v] - max);
+  return logits[token] - max - logf (sum);
+}
+
+AtlStatus
+atl_sampler_run (AtlSampler             *s,
+                 AtlRng                 *rng,
+                 const AtlSampleOptions *o,
+                 int                     B,
+                 const int              *prompt_lens,
+                 int                    *tokens,
+                 int                    *out_lens,
+                 float                  *out_logp,
+                 AtlMsg                 *msg)
+{
+  const AtlPolicyConfig *c = &s->policy->config;
+  int V = c->vocab, T = o->max_len;
+  int nb = 0;
+
+  if (B < 1 || B > s->max_batch)
+    return atl_fail (msg, ATL_ERR_RANGE, "batch %d exceeds the sampler's %d", B, s->max_batch);
+  if (T < 1 || T > c->ctx)
+    return atl_fail (msg, ATL_ERR_RANGE, "max_len %d is outside 1 … %d", T, c->ctx);
+  if (o->top_p <= 0.0f || o->top_p > 1.0f || !(o->temperature >= 0.0f))
+    return atl_fail (msg, ATL_ERR_INVALID, "top_p must be in (0, 1], temperature ≥ 0");
+  for (int b = 0; b < B; b++)
+    {
+      if (prompt_lens[b] < 1 || prompt_lens[b] > T)
+        return atl_fail (msg, ATL_ERR_RANGE, "prompt %d has length %d, not 1 … %d",
+                         b, prompt_lens[b], T);
+      for (int t = 0; t < prompt_lens[b]; t++)
+        if (tokens[b * T + t] < 0 || tokens[b * T + t] >= V)
+          return atl_fail (msg, ATL_ERR_RANGE, "prompt %d has token %d outside the vocabulary",
+                           b, tokens[b * T + t]);
+    }
+
+  for (int b = 0; b < B; b++)
+    {
+      out_lens[b] = prompt_lens[b];
+      if (out_logp != NULL)
+        memset (out_logp + (size_t) b * T, 0, (size_t) T * sizeof (float));
+      if (prompt_lens[b] < T)
+        s->active[nb++] = b;
+    }
+
+  /* Position t's tokens go in; the logits predict position t + 1. */
+  for (int t = 0; nb > 0 && t < T - 1; t++)
+    {
+      int kept = 0;
+
+      for (int r = 0; r < nb; r++)
+        s->row_tokens[r] = tokens[s->active[r] * T + t];
+      step (s, s->row_tokens, nb, t);
+
+      for (int r = 0; r < nb; r++)
+        {
+          int b = s->active[r];
+          int *seq = tokens + (size_t) b * T;
+          const float *logits = s->logits + (size_t) r * V;
+          int next, ended;
+
+          if (t + 1 < prompt_lens[b])
+            {
+              s->active[kept++] = b;  /* still reading its prompt */
+              continue;
+            }
+          memset (s->allowed, 1, V);
+          if (o->grammar != NULL)
+            o->grammar (o->grammar_user, b, seq, t + 1, s->allowed);
+          next = choose (s, rng, o, logits, s->allowed);
+          if (next < 0)
+            return atl_fail (msg, ATL_ERR_INVALID,
+                             "the grammar allows no token for sequence %d at %d", b, t + 1);
+          seq[t + 1] = next;
+          out_lens[b] = t + 2;
+          if (out_logp != NULL)
+            out_logp[(size_t) b * T + t + 1] = log_softmax_at (logits, V, next);
+          /* Also the case of a grammar that allows only the end token. */
+          ended = o->end_token >= 0 && next == o->end_token;
+          if (!ended && t + 2 < T)
+            s->active[kept++] = b;
+        }
+      nb = kept;
+    }
+  return ATL_OK;
+}
