@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "atl-bench-nn.h"
 #include "atl-config.h"
 #include "atl-error.h"
 #include "atl-paths.h"
@@ -29,11 +30,13 @@ typedef struct
 static gboolean cmd_help_cb    (int argc, char **argv, GError **error);
 static gboolean cmd_version_cb (int argc, char **argv, GError **error);
 static gboolean cmd_info_cb    (int argc, char **argv, GError **error);
+static gboolean cmd_bench_cb   (int argc, char **argv, GError **error);
 
 static const AtlCliCommand commands[] = {
   { "help", "", "List the commands", cmd_help_cb },
   { "version", "", "Print the version", cmd_version_cb },
   { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
+  { "bench", "nn [--json] [--no-pytorch]", "Time the engine against PyTorch", cmd_bench_cb },
 };
 
 static const AtlCliCommand *
@@ -82,6 +85,43 @@ cmd_info_cb (int      argc,
   printf ("version:   %s\napp id:    %s\nstore:     %s\nblas:      %s\nthreads:   %d\n",
           PACKAGE_VERSION, APP_ID, store, openblas_get_config (),
           openblas_get_num_threads ());
+  return TRUE;
+}
+
+static gboolean
+cmd_bench_cb (int      argc,
+              char   **argv,
+              GError **error)
+{
+  AtlBenchNnOptions options;
+  AtlBenchNnResult result;
+  g_autofree char *text = NULL;
+  gboolean json = FALSE;
+
+  atl_bench_nn_options_init (&options);
+  if (argc < 1 || !g_str_equal (argv[0], "nn"))
+    {
+      g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
+                   "usage: atelier bench nn [--json] [--no-pytorch]");
+      return FALSE;
+    }
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--json"))
+        json = TRUE;
+      else if (g_str_equal (argv[i], "--no-pytorch"))
+        options.pytorch = FALSE;
+      else
+        {
+          g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
+                       "unknown bench option “%s”", argv[i]);
+          return FALSE;
+        }
+    }
+  if (!atl_bench_nn_run (&options, &result, error))
+    return FALSE;
+  text = atl_bench_nn_format (&result, json);
+  printf ("%s\n", text);
   return TRUE;
 }
 
