@@ -1,0 +1,194 @@
+/* atl-reward-eval.c: how good the reward model is and what it learned — k-fold held-out
+ * accuracy and the top features with signs (see atl-reward.h). Uses only the public API.
+ *
+ * Dimension legend: N works, D columns, P pairs, k folds.
+ */
+#include "atl-reward.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+AtlStatus
+atl_reward_assign_folds (int     n_pairs,
+                         int     k,
+                         AtlRng *rng,
+                         int    *out_fold,
+                         AtlMsg *msg)
+{
+  int *perm;
+
+  if (k < 2 || n_pairs < k)
+    return atl_fail (msg, ATL_ERR_INVALID, "reward model: %d-fold validation needs k >= 2 and "
+                     "at least k comparisons (have %d)", k, n_pairs);
+  perm = malloc ((size_t) n_pairs * sizeof (int));
+  if (!perm)
+    return atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d folds", k);
+  for (int p = 0; p < n_pairs; p++)
+    perm[p] = p;
+  /* Fisher–Yates */
+  for (int p = n_pairs - 1; p > 0; p--)
+    {
+      int q = (int) atl_rng_below (rng, (uint32_t) p + 1), t = perm[p];
+
+      perm[p] = perm[q];
+      perm[q] = t;
+    }
+  for (int rank = 0; rank < n_pairs; rank++)
+    out_fold[perm[rank]] = rank % k;
+  free (perm);
+  return ATL_OK;
+}
+
+AtlStatus
+atl_reward_cross_validate (const AtlRewardConfig *config,
+                           const float           *works,
+                           int                    n_works,
+                           const AtlRewardPair   *pairs,
+                           int                    n_pairs,
+                           const float           *weights,
+                           int                    k,
+                           AtlRng                *rng,
+                           float                 *out_accuracy,
+                           float                 *out_fold_acc,
+                           AtlMsg                *msg)
+{
+  AtlReward *model = NULL;
+  AtlRewardPair *train = NULL;
+  float *tw = NULL, *mean = NULL;
+  int *fold = NULL;
+  double hit_all = 0.0, w_all = 0.0;
+  AtlStatus status;
+
+  if (!works || !pairs || !rng || !out_accuracy || n_works < 2)
+    return atl_fail (msg, ATL_ERR_INVALID, "reward model: cross-validation needs works (>= 2), "
+                     "pairs, an rng and out_accuracy");
+  if ((status = atl_reward_new (config, &model, msg)) != ATL_OK)
+    return status;
+  fold = malloc ((size_t) n_pairs * sizeof (int));
+  train = malloc ((size_t) n_pairs * sizeof (AtlRewardPair));
+  tw = malloc ((size_t) n_pairs * sizeof (float));
+  mean = malloc ((size_t) n_works * sizeof (float));
+  if (!fold || !train || !tw || !mean)
+    {
+      status = atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d-fold "
+                         "validation", k);
+      goto out;
+    }
+  if ((status = atl_reward_assign_folds (n_pairs, k, rng, fold, msg)) != ATL_OK)
+    goto out;
+
+  for (int f = 0; f < k; f++)
+    {
+      double hit = 0.0, wsum = 0.0;
+      int nt = 0;
+
+      for (int p = 0; p < n_pairs; p++)
+        if (fold[p] != f)
+          {
+            tw[nt] = weights ? weights[p] : 1.0f;
+            train[nt++] = pairs[p];
+          }
+      if ((status = atl_reward_fit (model, works, n_works, train, nt, tw, rng, NULL, msg))
+          != ATL_OK)
+        goto out;
+      /* Scores every work, including ones only the held-out fold mentions: they are
+       * standardised with the training fold's statistics, as new works will be. */
+      if ((status = atl_reward_predict (model, works, n_works, mean, NULL, NULL, msg))
+          != ATL_OK)
+        goto out;
+      for (int p = 0; p < n_pairs; p++)
+        if (fold[p] == f)
+          {
+            double om = weights ? weights[p] : 1.0;
+            float mw = mean[pairs[p].winner], ml = mean[pairs[p].loser];
+
+            hit += om * (mw > ml ? 1.0 : mw == ml ? 0.5 : 0.0);
+            wsum += om;
+          }
+      if (out_fold_acc)
+        out_fold_acc[f] = wsum > 0.0 ? (float) (hit / wsum) : NAN;
+      hit_all += hit;
+      w_all += wsum;
+    }
+  *out_accuracy = w_all > 0.0 ? (float) (hit_all / w_all) : NAN;
+
+out:
+  atl_reward_free (model);
+  free (fold);
+  free (train);
+  free (tw);
+  free (mean);
+  return status;
+}
+
+int
+atl_reward_top_features (const AtlReward    *model,
+                         const char * const *names,
+                         int                 features_only,
+                         int                 k,
+                         AtlRewardFeature   *out)
+{
+  const AtlRewardConfig *cfg = atl_reward_get_config (model);
+  const float *attr = atl_reward_get_attribution (model);
+  int n = features_only ? cfg->n_features : cfg->n_features + cfg->n_embed;
+  int written = 0;
+
+  if (!atl_reward_is_fitted (model) || k <= 0)
+    return 0;
+  /* Selection of the k largest |attribution| (k is small), ties to the lower index. */
+  while (written < k && written < n)
+    {
+      int best = -1;
+
+      for (int c = 0; c < n; c++)
+        {
+          int taken = 0;
+
+          for (int j = 0; j < written && !taken; j++)
+            taken = out[j].index == c;
+          if (!taken && (best < 0 || fabsf (attr[c]) > fabsf (attr[best])))
+            best = c;
+        }
+      out[written].index = best;
+      out[written].name = names ? names[best] : NULL;
+      out[written].weight = attr[best];
+      written++;
+    }
+  return written;
+}
+
+void
+atl_reward_format_top (const AtlReward    *model,
+                       const char * const *names,
+                       int                 k,
+                       char               *buf,
+                       size_t              len)
+{
+  AtlRewardFeature top[16];
+  size_t used = 0;
+  int n;
+
+  if (len == 0)
+    return;
+  buf[0] = '\0';
+  n = atl_reward_top_features (model, names, 1, k < 16 ? k : 16, top);
+  for (int i = 0; i < n && used < len; i++)
+    {
+      char fallback[32];
+      const char *name = top[i].name;
+      int wrote;
+
+      if (!name)
+        {
+          snprintf (fallback, sizeof fallback, "feature %d", top[i].index);
+          name = fallback;
+        }
+      wrote = snprintf (buf + used, len - used, "%s%s %s", i ? ", " : "", name,
+                        top[i].weight >= 0.0f ? "\u2191" : "\u2193");
+      if (wrote < 0)
+        break;
+      used += (size_t) wrote;
+    }
+}
