@@ -69,6 +69,9 @@ set_error (GError            **error,
   return FALSE;
 }
 
+static const char *check_plain_json (const char *text,
+                                     gsize       length);
+
 static const char *
 cp_origin (AtlCheckpoint *cp)
 {
@@ -405,7 +408,9 @@ atl_checkpoint_dup_meta_strv (AtlCheckpoint  *cp,
   if (value == NULL)
     return NULL;
 
-  if (!json_parser_load_from_data (parser, value, -1, NULL)
+  /* The value came from the file: the same leniency and recursion hazards as the header. */
+  if (check_plain_json (value, strlen (value)) != NULL
+      || !json_parser_load_from_data (parser, value, -1, NULL)
       || (root = json_parser_get_root (parser)) == NULL
       || !JSON_NODE_HOLDS_ARRAY (root))
     {

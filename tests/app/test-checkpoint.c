@@ -283,6 +283,26 @@ test_lookup (void)
   g_assert_null (atl_checkpoint_dup_meta_strv (cp, ATL_CHECKPOINT_META_DOMAIN, &error));
   g_assert_error (error, ATL_CHECKPOINT_ERROR, ATL_CHECKPOINT_ERROR_CORRUPT);
   g_clear_error (&error);
+
+  /* A vocabulary is JSON inside a string, so it gets the header's guards too. */
+  {
+    const char *bad[] = { "[\"a\", 1]", "{\"a\": \"b\"}", "['a']", "[\"a\"", NULL };
+    g_autofree char *deep = g_malloc (1000001);
+
+    memset (deep, '[', 1000000);
+    deep[1000000] = '\0';
+    atl_checkpoint_set_meta (cp, "deep", deep);
+    g_assert_null (atl_checkpoint_dup_meta_strv (cp, "deep", &error));
+    g_assert_error (error, ATL_CHECKPOINT_ERROR, ATL_CHECKPOINT_ERROR_CORRUPT);
+    g_clear_error (&error);
+    for (guint i = 0; bad[i] != NULL; i++)
+      {
+        atl_checkpoint_set_meta (cp, "bad", bad[i]);
+        g_assert_null (atl_checkpoint_dup_meta_strv (cp, "bad", &error));
+        g_assert_error (error, ATL_CHECKPOINT_ERROR, ATL_CHECKPOINT_ERROR_CORRUPT);
+        g_clear_error (&error);
+      }
+  }
 }
 
 /* What a checkpoint refuses to hold, so it can never write a file it would not read. */
