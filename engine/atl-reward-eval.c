@@ -174,9 +174,9 @@ atl_reward_format_top (const AtlReward    *model,
     return;
   buf[0] = '\0';
   n = atl_reward_top_features (model, names, 1, k < 16 ? k : 16, top);
-  for (int i = 0; i < n && used < len; i++)
+  for (int i = 0; i < n; i++)
     {
-      char fallback[32];
+      char item[160], fallback[32];
       const char *name = top[i].name;
       int wrote;
 
@@ -185,10 +185,12 @@ atl_reward_format_top (const AtlReward    *model,
           snprintf (fallback, sizeof fallback, "feature %d", top[i].index);
           name = fallback;
         }
-      wrote = snprintf (buf + used, len - used, "%s%s %s", i ? ", " : "", name,
+      wrote = snprintf (item, sizeof item, "%s%s %s", i ? ", " : "", name,
                         top[i].weight >= 0.0f ? "\u2191" : "\u2193");
-      if (wrote < 0)
+      /* Whole entries only, so a short buffer never ends inside a UTF-8 arrow. */
+      if (wrote < 0 || (size_t) wrote >= sizeof item || used + (size_t) wrote >= len)
         break;
+      memcpy (buf + used, item, (size_t) wrote + 1);
       used += (size_t) wrote;
     }
 }
