@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atl-nn-private.h"
+
 struct _AtlAdamW
 {
   size_t         n;
@@ -100,7 +102,7 @@ atl_adamw_get_v (AtlAdamW *opt)
   return opt->v;
 }
 
-AtlStatus
+ATL_NN_HOT AtlStatus
 atl_adamw_step (AtlAdamW             *opt,
                 const AtlAdamWConfig *config,
                 float                *params,

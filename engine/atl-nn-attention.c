@@ -13,7 +13,7 @@
 
 #include "atl-nn-private.h"
 
-void
+ATL_NN_HOT void
 atl_nn_attention_forward (float       *out,
                           float       *att,
                           const float *qkv,
@@ -39,16 +39,11 @@ atl_nn_attention_forward (float       *out,
         for (int t = 0; t < T; t++)
           {
             float *row = att_bh + (size_t) t * T;
-            float max = row[0], sum = 0.0f, inv;
+            float max = atl_max (row, t + 1), inv;
 
-            for (int j = 1; j <= t; j++)
-              max = row[j] > max ? row[j] : max;
             for (int j = 0; j <= t; j++)
-              {
-                row[j] = atl_fast_expf (row[j] - max);
-                sum += row[j];
-              }
-            inv = 1.0f / sum;
+              row[j] = atl_fast_expf (row[j] - max);
+            inv = 1.0f / atl_sum (row, t + 1);
             for (int j = 0; j <= t; j++)
               row[j] *= inv;
             memset (row + t + 1, 0, (size_t) (T - t - 1) * sizeof (float));
@@ -58,7 +53,7 @@ atl_nn_attention_forward (float       *out,
       }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_attention_backward (float       *dqkv,
                            float       *scratch,
                            const float *dout,
@@ -93,10 +88,8 @@ atl_nn_attention_backward (float       *dqkv,
           {
             const float *a = att_bh + (size_t) t * T;
             float *d = scratch + (size_t) t * T;
-            float dot = 0.0f;
+            float dot = atl_dot (a, d, t + 1);
 
-            for (int j = 0; j <= t; j++)
-              dot += a[j] * d[j];
             for (int j = 0; j <= t; j++)
               d[j] = a[j] * (d[j] - dot) * scale;
             memset (d + t + 1, 0, (size_t) (T - t - 1) * sizeof (float));

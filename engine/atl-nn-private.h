@@ -10,6 +10,74 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The element-wise loops are compiled twice, for x86-64 baseline and for AVX2 + FMA, and
+ * the loader picks per machine (an ifunc); OpenBLAS does the same for its kernels. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define ATL_NN_HOT __attribute__ ((target_clones ("arch=haswell", "default")))
+#else
+#define ATL_NN_HOT
+#endif
+
+/* Σ a[i]·b[i] with eight partial sums, so the loop vectorizes without -ffast-math. */
+static inline float
+atl_dot (const float *a,
+         const float *b,
+         int          n)
+{
+  float acc[8] = { 0 };
+  float sum = 0.0f;
+  int i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (int u = 0; u < 8; u++)
+      acc[u] += a[i + u] * b[i + u];
+  for (; i < n; i++)
+    sum += a[i] * b[i];
+  for (int u = 0; u < 8; u++)
+    sum += acc[u];
+  return sum;
+}
+
+/* Σ a[i], the same way. */
+static inline float
+atl_sum (const float *a,
+         int          n)
+{
+  float acc[8] = { 0 };
+  float sum = 0.0f;
+  int i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (int u = 0; u < 8; u++)
+      acc[u] += a[i + u];
+  for (; i < n; i++)
+    sum += a[i];
+  for (int u = 0; u < 8; u++)
+    sum += acc[u];
+  return sum;
+}
+
+/* max a[i], n ≥ 1. */
+static inline float
+atl_max (const float *a,
+         int          n)
+{
+  float acc[8];
+  float max = a[0];
+  int i = 0;
+
+  for (int u = 0; u < 8; u++)
+    acc[u] = a[0];
+  for (; i + 8 <= n; i += 8)
+    for (int u = 0; u < 8; u++)
+      acc[u] = a[i + u] > acc[u] ? a[i + u] : acc[u];
+  for (; i < n; i++)
+    max = a[i] > max ? a[i] : max;
+  for (int u = 0; u < 8; u++)
+    max = acc[u] > max ? acc[u] : max;
+  return max;
+}
+
 /* e^x for x in [-87, 88]; outside it the input is clamped (a softmax never needs more). */
 static inline float
 atl_fast_expf (float x)

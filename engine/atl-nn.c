@@ -32,7 +32,7 @@ atl_nn_all_finite (const float *x,
 }
 #endif
 
-void
+ATL_NN_HOT void
 atl_nn_embedding_forward (float       *out,
                           const int   *tokens,
                           const float *wte,
@@ -52,7 +52,7 @@ atl_nn_embedding_forward (float       *out,
       }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_embedding_backward (float       *dwte,
                            float       *dwpe,
                            const float *dout,
@@ -74,7 +74,7 @@ atl_nn_embedding_backward (float       *dwte,
       }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_layernorm_forward (float       *out,
                           float       *mean,
                           float       *rstd,
@@ -87,27 +87,22 @@ atl_nn_layernorm_forward (float       *out,
     {
       const float *x = inp + (size_t) i * C;
       float *o = out + (size_t) i * C;
-      float m = 0.0f, v = 0.0f, s;
+      float m, v, s;
 
+      m = atl_sum (x, C) / C;
+      /* Two passes, through out: the variance of x − mean does not cancel. */
       for (int c = 0; c < C; c++)
-        m += x[c];
-      m /= C;
-      /* Two passes: the variance of x − mean does not cancel catastrophically. */
-      for (int c = 0; c < C; c++)
-        {
-          float d = x[c] - m;
-          v += d * d;
-        }
-      v /= C;
+        o[c] = x[c] - m;
+      v = atl_dot (o, o, C) / C;
       s = 1.0f / sqrtf (v + 1e-5f);
       for (int c = 0; c < C; c++)
-        o[c] = (x[c] - m) * s * weight[c] + bias[c];
+        o[c] = o[c] * s * weight[c] + bias[c];
       mean[i] = m;
       rstd[i] = s;
     }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_layernorm_backward (float       *dinp,
                            float       *dweight,
                            float       *dbias,
@@ -125,15 +120,30 @@ atl_nn_layernorm_backward (float       *dinp,
       float *dx = dinp + (size_t) i * C;
       float m = mean[i], s = rstd[i];
       float dnorm_mean = 0.0f, dnorm_norm_mean = 0.0f;
+      float acc_mean[8] = { 0 }, acc_norm[8] = { 0 };
+      int j = 0;
 
-      /* The two reductions of the LayerNorm gradient (llm.c doc/layernorm). */
-      for (int c = 0; c < C; c++)
+      /* The two reductions of the LayerNorm gradient (llm.c doc/layernorm), with eight
+       * partial sums each so they vectorize. */
+      for (; j + 8 <= C; j += 8)
+        for (int u = 0; u < 8; u++)
+          {
+            float dnorm = weight[j + u] * d[j + u];
+
+            acc_mean[u] += dnorm;
+            acc_norm[u] += dnorm * (x[j + u] - m) * s;
+          }
+      for (; j < C; j++)
         {
-          float norm = (x[c] - m) * s;
-          float dnorm = weight[c] * d[c];
+          float dnorm = weight[j] * d[j];
 
           dnorm_mean += dnorm;
-          dnorm_norm_mean += dnorm * norm;
+          dnorm_norm_mean += dnorm * (x[j] - m) * s;
+        }
+      for (int u = 0; u < 8; u++)
+        {
+          dnorm_mean += acc_mean[u];
+          dnorm_norm_mean += acc_norm[u];
         }
       dnorm_mean /= C;
       dnorm_norm_mean /= C;
@@ -149,7 +159,7 @@ atl_nn_layernorm_backward (float       *dinp,
     }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_linear_forward (float       *out,
                        const float *inp,
                        const float *weight,
@@ -178,7 +188,7 @@ atl_nn_linear_forward (float       *out,
                1.0f, inp, C, weight, C, beta, out, OC);
 }
 
-void
+ATL_NN_HOT void
 atl_nn_linear_backward (float       *dinp,
                         float       *dweight,
                         float       *dbias,
@@ -205,24 +215,41 @@ atl_nn_linear_backward (float       *dinp,
 #define GELU_SCALE 0.7978845608028654f   /* sqrt(2/pi) */
 #define GELU_CUBIC 0.044715f
 
-void
+ATL_NN_HOT void
 atl_nn_gelu_forward (float       *out,
                      float       *th,
                      const float *inp,
                      size_t n)
 {
-  for (size_t i = 0; i < n; i++)
-    {
-      float x = inp[i];
-      float t = atl_fast_tanhf (GELU_SCALE * (x + GELU_CUBIC * x * x * x));
+  /* Two loops rather than a test inside one, so each vectorizes. */
+  if (th != NULL)
+    for (size_t i = 0; i < n; i++)
+      {
+        float x = inp[i];
+        float t = atl_fast_tanhf (GELU_SCALE * (x + GELU_CUBIC * x * x * x));
 
-      out[i] = 0.5f * x * (1.0f + t);
-      if (th != NULL)
+        out[i] = 0.5f * x * (1.0f + t);
         th[i] = t;
-    }
+      }
+  else
+    for (size_t i = 0; i < n; i++)
+      {
+        float x = inp[i];
+
+        out[i] = 0.5f * x * (1.0f + atl_fast_tanhf (GELU_SCALE * (x + GELU_CUBIC * x * x * x)));
+      }
 }
 
-void
+static inline float
+gelu_grad (float x,
+           float t)
+{
+  float dinner = GELU_SCALE * (1.0f + 3.0f * GELU_CUBIC * x * x);
+
+  return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * dinner;
+}
+
+ATL_NN_HOT void
 atl_nn_gelu_backward (float       *dinp,
                       const float *inp,
                       const float *th,
@@ -232,19 +259,20 @@ atl_nn_gelu_backward (float       *dinp,
   /* In place (dinp == dout) the gradient replaces dout; otherwise it accumulates. */
   float keep = dinp == dout ? 0.0f : 1.0f;
 
-  for (size_t i = 0; i < n; i++)
-    {
-      float x = inp[i];
-      float t = th != NULL ? th[i]
-                           : atl_fast_tanhf (GELU_SCALE * (x + GELU_CUBIC * x * x * x));
-      float dinner = GELU_SCALE * (1.0f + 3.0f * GELU_CUBIC * x * x);
-      float local = 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * dinner;
+  if (th != NULL)
+    for (size_t i = 0; i < n; i++)
+      dinp[i] = keep * dinp[i] + gelu_grad (inp[i], th[i]) * dout[i];
+  else
+    for (size_t i = 0; i < n; i++)
+      {
+        float x = inp[i];
+        float t = atl_fast_tanhf (GELU_SCALE * (x + GELU_CUBIC * x * x * x));
 
-      dinp[i] = keep * dinp[i] + local * dout[i];
-    }
+        dinp[i] = keep * dinp[i] + gelu_grad (x, t) * dout[i];
+      }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_logprob_forward (float       *logp,
                         float       *probs,
                         const float *logits,
@@ -255,22 +283,19 @@ atl_nn_logprob_forward (float       *logp,
     {
       const float *l = logits + (size_t) i * V;
       float *p = probs + (size_t) i * V;
-      float max = l[0], sum = 0.0f;
+      float max = atl_max (l, V), sum, inv;
 
-      for (int v = 1; v < V; v++)
-        max = l[v] > max ? l[v] : max;
       for (int v = 0; v < V; v++)
-        {
-          p[v] = atl_fast_expf (l[v] - max);
-          sum += p[v];
-        }
+        p[v] = atl_fast_expf (l[v] - max);
+      sum = atl_sum (p, V);
+      inv = 1.0f / sum;
       for (int v = 0; v < V; v++)
-        p[v] /= sum;
+        p[v] *= inv;
       logp[i] = targets[i] >= 0 ? l[targets[i]] - max - logf (sum) : 0.0f;
     }
 }
 
-void
+ATL_NN_HOT void
 atl_nn_logprob_backward (float       *dlogits,
                          const float *dlogp,
                          const float *probs,

@@ -123,7 +123,7 @@ atl_sampler_free (AtlSampler *s)
 }
 
 /* Attention of one new position t per row over the cached positions 0 … t. */
-static void
+ATL_NN_HOT static void
 attend (AtlSampler *s,
         int         layer,
         int         nb,
@@ -145,24 +145,14 @@ attend (AtlSampler *s,
         {
           const float *q = s->qkv + (size_t) r * 3 * C + h * hs;
           float *y = s->atty + (size_t) r * C + h * hs;
-          float max = -INFINITY, sum = 0.0f, inv;
+          float max, inv;
 
           for (int j = 0; j <= t; j++)
-            {
-              const float *k = kc + (size_t) j * C + h * hs;
-              float dot = 0.0f;
-
-              for (int i = 0; i < hs; i++)
-                dot += q[i] * k[i];
-              s->scores[j] = dot * scale;
-              max = s->scores[j] > max ? s->scores[j] : max;
-            }
+            s->scores[j] = atl_dot (q, kc + (size_t) j * C + h * hs, hs) * scale;
+          max = atl_max (s->scores, t + 1);
           for (int j = 0; j <= t; j++)
-            {
-              s->scores[j] = atl_fast_expf (s->scores[j] - max);
-              sum += s->scores[j];
-            }
-          inv = 1.0f / sum;
+            s->scores[j] = atl_fast_expf (s->scores[j] - max);
+          inv = 1.0f / atl_sum (s->scores, t + 1);
           memset (y, 0, (size_t) hs * sizeof (float));
           for (int j = 0; j <= t; j++)
             {
