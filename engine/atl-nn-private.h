@@ -10,10 +10,11 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The element-wise loops are compiled twice, for x86-64 baseline and for AVX2 + FMA, and
+/* The element-wise loops are compiled twice, for x86-64 baseline and for x86-64-v3 (AVX2,
+ * FMA; not "arch=haswell", whose resolver asks for an Intel Haswell by model), and
  * the loader picks per machine (an ifunc); OpenBLAS does the same for its kernels. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define ATL_NN_HOT __attribute__ ((target_clones ("arch=haswell", "default")))
+#define ATL_NN_HOT __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
 #else
 #define ATL_NN_HOT
 #endif

@@ -28,8 +28,8 @@ struct _AtlSampler
 {
   AtlPolicy     *policy;     /* borrowed */
   int            max_batch;
-  float         *kcache;     /* (L, max_batch, ctx, C) */
-  float         *vcache;     /* (L, max_batch, ctx, C) */
+  float         *kcache;     /* (L, max_batch, NH, hs, ctx) keys, transposed per head */
+  float         *vcache;     /* (L, max_batch, NH, ctx, hs) values */
   float         *x;          /* (max_batch, C) residual stream */
   float         *xn;         /* (max_batch, C) LayerNorm output */
   float         *mean;       /* (max_batch) */
@@ -122,6 +122,43 @@ atl_sampler_free (AtlSampler *s)
   free (s);
 }
 
+/* Offset of one (layer, sequence, head) block in either cache; both hold hs·ctx floats. */
+static size_t
+cache_block (const AtlSampler *s,
+             int               layer,
+             int               seq,
+             int               h)
+{
+  const AtlPolicyConfig *c = &s->policy->config;
+  size_t hs = c->d_model / c->n_head;
+
+  return (((size_t) layer * s->max_batch + seq) * c->n_head + h) * hs * c->ctx;
+}
+
+/* Appends the new position t's keys and values of each row to the caches. Keys are stored
+ * transposed, so the scores of all cached positions are hs contiguous axpys. */
+static void
+cache_append (AtlSampler *s,
+              int         layer,
+              int         nb,
+              int         t)
+{
+  const AtlPolicyConfig *c = &s->policy->config;
+  int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = c->ctx;
+
+  for (int r = 0; r < nb; r++)
+    for (int h = 0; h < NH; h++)
+      {
+        const float *k = s->qkv + (size_t) r * 3 * C + C + h * hs;
+        const float *v = k + C;
+        size_t block = cache_block (s, layer, s->active[r], h);
+
+        for (int i = 0; i < hs; i++)
+          s->kcache[block + (size_t) i * ctx + t] = k[i];
+        memcpy (s->vcache + block + (size_t) t * hs, v, hs * sizeof (float));
+      }
+}
+
 /* Attention of one new position t per row over the cached positions 0 … t. */
 ATL_NN_HOT static void
 attend (AtlSampler *s,
@@ -130,40 +167,44 @@ attend (AtlSampler *s,
         int         t)
 {
   const AtlPolicyConfig *c = &s->policy->config;
-  int C = c->d_model, NH = c->n_head, hs = C / NH;
-  size_t slot = (size_t) c->ctx * C;
+  int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = c->ctx;
   float scale = 1.0f / sqrtf ((float) hs);
+  float *scores = s->scores;
 
+  /* r indexes rows, h heads, i head channels, j cached positions. */
   for (int r = 0; r < nb; r++)
-    {
-      size_t base = ((size_t) layer * s->max_batch + s->active[r]) * slot;
-      const float *kc = s->kcache + base;
-      const float *vc = s->vcache + base;
+    for (int h = 0; h < NH; h++)
+      {
+        size_t block = cache_block (s, layer, s->active[r], h);
+        const float *kt = s->kcache + block;
+        const float *vh = s->vcache + block;
+        const float *q = s->qkv + (size_t) r * 3 * C + h * hs;
+        float *y = s->atty + (size_t) r * C + h * hs;
+        float max, inv;
 
-      /* h indexes heads; j cached positions. */
-      for (int h = 0; h < NH; h++)
-        {
-          const float *q = s->qkv + (size_t) r * 3 * C + h * hs;
-          float *y = s->atty + (size_t) r * C + h * hs;
-          float max, inv;
+        memset (scores, 0, (size_t) (t + 1) * sizeof (float));
+        for (int i = 0; i < hs; i++)
+          {
+            const float *krow = kt + (size_t) i * ctx;
+            float qi = q[i] * scale;
 
-          for (int j = 0; j <= t; j++)
-            s->scores[j] = atl_dot (q, kc + (size_t) j * C + h * hs, hs) * scale;
-          max = atl_max (s->scores, t + 1);
-          for (int j = 0; j <= t; j++)
-            s->scores[j] = atl_fast_expf (s->scores[j] - max);
-          inv = 1.0f / atl_sum (s->scores, t + 1);
-          memset (y, 0, (size_t) hs * sizeof (float));
-          for (int j = 0; j <= t; j++)
-            {
-              const float *v = vc + (size_t) j * C + h * hs;
-              float a = s->scores[j] * inv;
+            for (int j = 0; j <= t; j++)
+              scores[j] += qi * krow[j];
+          }
+        max = atl_max (scores, t + 1);
+        for (int j = 0; j <= t; j++)
+          scores[j] = atl_fast_expf (scores[j] - max);
+        inv = 1.0f / atl_sum (scores, t + 1);
+        memset (y, 0, (size_t) hs * sizeof (float));
+        for (int j = 0; j <= t; j++)
+          {
+            const float *v = vh + (size_t) j * hs;
+            float a = scores[j] * inv;
 
-              for (int i = 0; i < hs; i++)
-                y[i] += a * v[i];
-            }
-        }
-    }
+            for (int i = 0; i < hs; i++)
+              y[i] += a * v[i];
+          }
+      }
 }
 
 /* Runs the tokens of the nb active rows at position t; leaves logits (nb, V). */
@@ -176,7 +217,6 @@ step (AtlSampler *s,
   const AtlPolicy *p = s->policy;
   const AtlPolicyConfig *c = &p->config;
   int C = c->d_model, V = c->vocab;
-  size_t slot = (size_t) c->ctx * C;
 
   for (int r = 0; r < nb; r++)
     atl_nn_embedding_forward (s->x + (size_t) r * C, &row_tokens[r], p->w.wte,
@@ -187,13 +227,7 @@ step (AtlSampler *s,
 
       atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln1w, h->ln1b, nb, C);
       atl_nn_linear_forward (s->qkv, s->xn, h->qkvw, h->qkvb, nb, C, 3 * C, 0);
-      for (int r = 0; r < nb; r++)
-        {
-          size_t at = ((size_t) l * s->max_batch + s->active[r]) * slot + (size_t) t * C;
-
-          memcpy (s->kcache + at, s->qkv + (size_t) r * 3 * C + C, C * sizeof (float));
-          memcpy (s->vcache + at, s->qkv + (size_t) r * 3 * C + 2 * C, C * sizeof (float));
-        }
+      cache_append (s, l, nb, t);
       attend (s, l, nb, t);
       atl_nn_linear_forward (s->x, s->atty, h->projw, h->projb, nb, C, C, 1);
       atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln2w, h->ln2b, nb, C);
