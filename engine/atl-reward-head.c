@@ -32,13 +32,6 @@ act_backward (AtlRewardActivation act,
          + 0.5f * z * (1.0f - t * t) * GELU_K * (1.0f + 3.0f * 0.044715f * z * z);
 }
 
-/* log(1 + e^t) without overflow. */
-static inline double
-softplus (double t)
-{
-  return fmax (t, 0.0) + log1p (exp (-fabs (t)));
-}
-
 size_t
 _atl_reward_head_size (AtlRewardHeadKind head,
                        int               dim,
@@ -185,13 +178,15 @@ _atl_reward_head_objective (void        *problem,
   for (int p = 0; p < pb->n_pairs; p++)
     {
       int w = pb->win[p], l = pb->lose[p];
-      double delta = (double) pb->r[w] - pb->r[l];
+      double delta = (double) pb->r[w] - pb->r[l], e = exp (-fabs (delta));
 
-      /* −log σ(δ) = softplus(−δ); its derivative in δ is −σ(−δ). */
-      loss += pb->coef[p] * softplus (-delta);
+      /* −log σ(δ) = softplus(−δ) = max(−δ, 0) + log1p(e^−|δ|); its derivative in δ is
+       * −σ(−δ), from the same exponential. */
+      loss += pb->coef[p] * (fmax (-delta, 0.0) + log1p (e));
       if (grad)
         {
-          float d = (float) (-pb->coef[p] / (1.0 + exp (delta)));
+          double sig = delta >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+          float d = (float) (-pb->coef[p] * sig);
 
           pb->gr[w] += d;
           pb->gr[l] -= d;
