@@ -526,8 +526,13 @@ atl_store_restore_version (AtlStore  *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, ATL_STORE_ERROR, ATL_STORE_ERROR_NOT_FOUND,
-                   "Session %" G_GINT64_FORMAT " has no version v%u", session_id, number);
+      g_autoptr(AtlSession) session = NULL;
+
+      sqlite3_reset (stmt);
+      session = atl_store_get_session (store, session_id, error);
+      if (session != NULL)
+        g_set_error (error, ATL_STORE_ERROR, ATL_STORE_ERROR_NOT_FOUND,
+                     "Session “%s” has no version v%u", session->name, number);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
