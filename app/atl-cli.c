@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "atl-bench-nn.h"
+#include "atl-cli-corpus.h"
+#include "atl-cli-store.h"
+#include "atl-cli-train.h"
 #include "atl-config.h"
 #include "atl-error.h"
 #include "atl-paths.h"
@@ -37,6 +40,18 @@ static const AtlCliCommand commands[] = {
   { "version", "", "Print the version", cmd_version_cb },
   { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
   { "bench", "nn [--json] [--no-pytorch]", "Time the engine against PyTorch", cmd_bench_cb },
+  { "corpus", "--domain music DIR", "Read a corpus and count tunes, windows, tokens",
+    atl_cli_corpus_cb },
+  { "sessions", "[list|new NAME --domain art|music|rename OLD NEW|delete NAME]",
+    "List, create, rename or delete sessions", atl_cli_sessions_cb },
+  { "versions", "SESSION [--restore N|--reset]", "List, restore or reset model versions",
+    atl_cli_versions_cb },
+  { "prefer", "--export FILE [--session NAME]|--import FILE --session NAME",
+    "Export or import preferences (JSONL)", atl_cli_prefer_cb },
+  { "pretrain", "--domain D --corpus SRC --out FILE [--steps N …]",
+    "Pretrain a base model (see --help)", atl_cli_pretrain_cb },
+  { "eval", "--domain D --model FILE --corpus SRC",
+    "Mean NLL per token of a model on a corpus", atl_cli_eval_cb },
 };
 
 static const AtlCliCommand *

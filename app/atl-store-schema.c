@@ -159,7 +159,7 @@ apply_step (AtlStore  *store,
             GError   **error)
 {
   g_autofree char *bump = NULL;
-  int version;
+  int version = -1;
 
   if (!_atl_store_begin (store, error))
     return FALSE;

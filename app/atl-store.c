@@ -470,30 +470,9 @@ atl_store_check_integrity (AtlStore  *store,
 
 /* Enum names. */
 
-static const char *const domain_names[] = { "art", "music" };
 static const char *const kind_names[] = { "grid", "ab", "rating", "edit", "import" };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == ATL_COMPARISON_N_KINDS);
-
-const char *
-atl_domain_to_string (AtlDomain domain)
-{
-  g_return_val_if_fail ((guint) domain < G_N_ELEMENTS (domain_names), NULL);
-  return domain_names[domain];
-}
-
-gboolean
-atl_domain_from_string (const char *str,
-                        AtlDomain  *out_domain)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (domain_names); i++)
-    if (g_strcmp0 (str, domain_names[i]) == 0)
-      {
-        *out_domain = (AtlDomain) i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 const char *
 atl_comparison_kind_to_string (AtlComparisonKind kind)

@@ -18,6 +18,8 @@
 
 #include <glib-object.h>
 
+#include "atl-domain.h"
+
 G_BEGIN_DECLS
 
 #define ATL_STORE_ERROR (atl_store_error_quark ())
@@ -50,16 +52,6 @@ GQuark atl_store_error_quark (void);
 /* Longest session name, in characters. */
 #define ATL_STORE_MAX_NAME 200
 
-typedef enum
-{
-  ATL_DOMAIN_ART,
-  ATL_DOMAIN_MUSIC,
-} AtlDomain;
-
-/* "art" / "music"; from_string is FALSE for anything else. */
-const char *atl_domain_to_string   (AtlDomain   domain);
-gboolean    atl_domain_from_string (const char *str,
-                                    AtlDomain  *out_domain);
 
 typedef enum
 {
