@@ -12,6 +12,7 @@
 
 #include "atl-bench-nn.h"
 #include "atl-cli-corpus.h"
+#include "atl-cli-render.h"
 #include "atl-cli-store.h"
 #include "atl-cli-train.h"
 #include "atl-config.h"
@@ -52,6 +53,8 @@ static const AtlCliCommand commands[] = {
     "Pretrain a base model (see --help)", atl_cli_pretrain_cb },
   { "eval", "--domain D --model FILE --corpus SRC",
     "Mean NLL per token of a model on a corpus", atl_cli_eval_cb },
+  { "synth-demo", "--out DIR [--timbre NAME] [--key C] [--tempo 110] [--rate 48000]",
+    "Render the demo tune to WAV, FLAC, Ogg and MIDI", atl_cli_synth_demo_cb },
 };
 
 static const AtlCliCommand *
