@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <threads.h>
 
 #include "atl-music-features.h"
 
@@ -184,51 +185,55 @@ music_validate (const AtlCodec *codec,
   return ATL_OK;
 }
 
+static char token_names[ATL_MUSIC_VOCAB][24];
+
+/* Fills token_names once (call_once), so any thread may ask for a name first. */
+static void
+fill_token_names (void)
+{
+  char (*names)[24] = token_names;
+
+  for (int t = 0; t < ATL_MUSIC_VOCAB; t++)
+    {
+      if (t == ATL_TOKEN_PAD)
+        snprintf (names[t], sizeof names[t], "PAD");
+      else if (t == ATL_TOKEN_BOS)
+        snprintf (names[t], sizeof names[t], "BOS");
+      else if (t == ATL_TOKEN_EOS)
+        snprintf (names[t], sizeof names[t], "EOS");
+      else if (t < ATL_MUSIC_TOK_MODE)
+        snprintf (names[t], sizeof names[t], "metre:%s",
+                  atl_metre_name ((AtlMetre) (t - ATL_MUSIC_TOK_METRE)));
+      else if (t < ATL_MUSIC_TOK_DENSITY)
+        snprintf (names[t], sizeof names[t], "mode:%s",
+                  atl_mode_name ((AtlMode) (t - ATL_MUSIC_TOK_MODE)));
+      else if (t < ATL_MUSIC_TOK_REGISTER)
+        snprintf (names[t], sizeof names[t], "density:%d", t - ATL_MUSIC_TOK_DENSITY);
+      else if (t < ATL_MUSIC_TOK_TYPE)
+        snprintf (names[t], sizeof names[t], "register:%d", t - ATL_MUSIC_TOK_REGISTER);
+      else if (t < ATL_MUSIC_TOK_BAR)
+        snprintf (names[t], sizeof names[t], "type:%s",
+                  atl_tune_type_name ((AtlTuneType) (t - ATL_MUSIC_TOK_TYPE)));
+      else if (t == ATL_MUSIC_TOK_BAR)
+        snprintf (names[t], sizeof names[t], "BAR");
+      else if (t == ATL_MUSIC_TOK_HOLD)
+        snprintf (names[t], sizeof names[t], "HOLD");
+      else if (t == ATL_MUSIC_TOK_REST)
+        snprintf (names[t], sizeof names[t], "REST");
+      else
+        snprintf (names[t], sizeof names[t], "NOTE%+d",
+                  t - ATL_MUSIC_TOK_NOTE + ATL_MUSIC_PITCH_MIN);
+    }
+}
+
 static const char *
 music_token_name (const AtlCodec *codec,
                   int             token)
 {
-  static char names[ATL_MUSIC_VOCAB][24];
-  static int ready;
+  static once_flag once = ONCE_FLAG_INIT;
 
-  /* Filled once; the table is then read-only, so concurrent readers are safe after the
-   * first call (the codec is fetched on the main thread before any worker starts). */
-  if (!ready)
-    {
-      for (int t = 0; t < ATL_MUSIC_VOCAB; t++)
-        {
-          if (t == ATL_TOKEN_PAD)
-            snprintf (names[t], sizeof names[t], "PAD");
-          else if (t == ATL_TOKEN_BOS)
-            snprintf (names[t], sizeof names[t], "BOS");
-          else if (t == ATL_TOKEN_EOS)
-            snprintf (names[t], sizeof names[t], "EOS");
-          else if (t < ATL_MUSIC_TOK_MODE)
-            snprintf (names[t], sizeof names[t], "metre:%s",
-                      atl_metre_name ((AtlMetre) (t - ATL_MUSIC_TOK_METRE)));
-          else if (t < ATL_MUSIC_TOK_DENSITY)
-            snprintf (names[t], sizeof names[t], "mode:%s",
-                      atl_mode_name ((AtlMode) (t - ATL_MUSIC_TOK_MODE)));
-          else if (t < ATL_MUSIC_TOK_REGISTER)
-            snprintf (names[t], sizeof names[t], "density:%d", t - ATL_MUSIC_TOK_DENSITY);
-          else if (t < ATL_MUSIC_TOK_TYPE)
-            snprintf (names[t], sizeof names[t], "register:%d", t - ATL_MUSIC_TOK_REGISTER);
-          else if (t < ATL_MUSIC_TOK_BAR)
-            snprintf (names[t], sizeof names[t], "type:%s",
-                      atl_tune_type_name ((AtlTuneType) (t - ATL_MUSIC_TOK_TYPE)));
-          else if (t == ATL_MUSIC_TOK_BAR)
-            snprintf (names[t], sizeof names[t], "BAR");
-          else if (t == ATL_MUSIC_TOK_HOLD)
-            snprintf (names[t], sizeof names[t], "HOLD");
-          else if (t == ATL_MUSIC_TOK_REST)
-            snprintf (names[t], sizeof names[t], "REST");
-          else
-            snprintf (names[t], sizeof names[t], "NOTE%+d",
-                      t - ATL_MUSIC_TOK_NOTE + ATL_MUSIC_PITCH_MIN);
-        }
-      ready = 1;
-    }
-  return token >= 0 && token < ATL_MUSIC_VOCAB ? names[token] : "?";
+  call_once (&once, fill_token_names);
+  return token >= 0 && token < ATL_MUSIC_VOCAB ? token_names[token] : "?";
 }
 
 static AtlStatus
