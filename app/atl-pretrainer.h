@@ -24,6 +24,7 @@ typedef struct
   float   weight_decay;
   float   clip_norm;
   int     eval_every;     /* validation every this many steps; 0: only at the end */
+  int     eval_sample;    /* sequences of the validation set seen by interim evaluations */
   guint64 seed;
 } AtlPretrainConfig;
 
