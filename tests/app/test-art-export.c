@@ -79,6 +79,12 @@ crc32_png (const guchar *data, gsize len)
   return c ^ 0xffffffffu;
 }
 
+static guint32
+read_be32 (const guchar *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
 /* Walks a PNG's chunks, checking every CRC; TRUE if a chunk of this type has exactly this
  * body. */
 static gboolean
@@ -93,11 +99,11 @@ has_chunk (const char *path, const char *type, const char *body, gsize body_len)
   g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
   while (at + 12 <= len)
     {
-      guint32 n = GUINT32_FROM_BE (*(guint32 *) (data + at));
+      guint32 n = read_be32 (data + at);
       guint32 crc;
 
       g_assert_cmpuint (at + 12 + n, <=, len);
-      crc = GUINT32_FROM_BE (*(guint32 *) (data + at + 8 + n));
+      crc = read_be32 (data + at + 8 + n);
       g_assert_cmpuint (crc32_png (data + at + 4, n + 4), ==, crc);
       if (memcmp (data + at + 4, type, 4) == 0 && n == body_len
           && memcmp (data + at + 8, body, n) == 0)
