@@ -391,7 +391,8 @@ atl_sampler_run (AtlSampler             *s,
           memset (s->allowed, 1, V);
           if (o->grammar != NULL)
             o->grammar (o->grammar_user, b, seq, t + 1, s->allowed);
-          next = choose (s, rng, o, logits, s->allowed);
+          next = choose (s, o->row_rngs != NULL ? &o->row_rngs[b] : rng, o, logits,
+                         s->allowed);
           if (next < 0)
             return atl_fail (msg, ATL_ERR_INVALID,
                              "the grammar allows no token for sequence %d at %d", b, t + 1);

@@ -36,6 +36,10 @@ typedef struct
   int            max_len;      /* total length, prompt included, ≤ the policy's ctx */
   AtlGrammarFunc grammar;      /* NULL: every token allowed */
   void          *grammar_user;
+  AtlRng        *row_rngs;     /* (B) one RNG per sequence, or NULL: all draw from rng.
+                                * With per-row RNGs a sequence's draws do not depend on
+                                * what else is in the batch, so a work's seed alone
+                                * reproduces it. */
 } AtlSampleOptions;
 
 typedef struct _AtlSampler AtlSampler;
