@@ -1,0 +1,106 @@
+/* atl-base-models.c: base model lookup and version loading with fallback. */
+#include "atl-base-models.h"
+
+#include "atl-config.h"
+#include "atl-model.h"
+
+char *
+atl_base_model_path (AtlDomain   domain,
+                     GError    **error)
+{
+  g_autofree char *name = g_strdup_printf ("%s-base.safetensors",
+                                           atl_domain_to_string (domain));
+  const char *dirs[] = { g_getenv ("ATL_MODELS_DIR"), MODELS_DIR, SOURCE_MODELS_DIR };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (dirs[i] == NULL || dirs[i][0] == '\0')
+        continue;
+      path = g_build_filename (dirs[i], name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+               "The %s base model “%s” is not installed (looked in $ATL_MODELS_DIR, %s and %s)",
+               atl_domain_to_string (domain), name, MODELS_DIR, SOURCE_MODELS_DIR);
+  return NULL;
+}
+
+AtlPolicy *
+atl_version_load_policy (const AtlModelVersion  *version,
+                         AtlDomain               domain,
+                         GError                **error)
+{
+  const AtlCodec *codec = atl_domain_get_codec (domain);
+  g_autofree char *base = NULL;
+
+  if (version->path == NULL)
+    {
+      base = atl_base_model_path (domain, error);
+      if (base == NULL)
+        return NULL;
+      return atl_model_load (base, NULL, codec, error);
+    }
+  return atl_model_load (version->path, version->sha256, codec, error);
+}
+
+AtlPolicy *
+atl_session_load_policy (AtlStore           *store,
+                         const AtlSession   *session,
+                         AtlModelVersion   **out_version,
+                         char              **out_problem,
+                         GError            **error)
+{
+  g_autoptr(AtlModelVersion) version = NULL;
+  g_autoptr(GString) problem = NULL;
+
+  version = atl_store_get_current_version (store, session->id, error);
+  if (version == NULL)
+    return NULL;
+
+  while (TRUE)
+    {
+      g_autoptr(GError) local = NULL;
+      AtlPolicy *policy = atl_version_load_policy (version, session->domain, &local);
+      gint64 parent;
+
+      if (policy != NULL)
+        {
+          if (out_problem != NULL)
+            *out_problem = problem ? g_string_free (g_steal_pointer (&problem), FALSE) : NULL;
+          if (out_version != NULL)
+            *out_version = g_steal_pointer (&version);
+          return policy;
+        }
+      if (version->number == 0)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+
+      /* Report this version and try its parent: a damaged file must not stop the studio. */
+      if (problem == NULL)
+        problem = g_string_new (NULL);
+      g_string_append_printf (problem, "%sVersion %u cannot be used (%s)",
+                              problem->len ? "; " : "", version->number, local->message);
+      parent = version->parent_id;
+      g_clear_pointer (&version, atl_model_version_free);
+      if (parent != 0)
+        version = atl_store_get_version (store, parent, NULL);
+      if (version == NULL)
+        {
+          g_autoptr(GPtrArray) all = atl_store_list_versions (store, session->id, error);
+
+          if (all == NULL || all->len == 0)
+            return NULL;
+          /* v0 is first in number order. */
+          version = atl_store_get_version (store,
+                                           ((AtlModelVersion *) all->pdata[0])->id, error);
+          if (version == NULL)
+            return NULL;
+        }
+      g_string_append_printf (problem, ", using version %u instead", version->number);
+    }
+}
