@@ -9,49 +9,13 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "atl-cli-generate.h"
 #include "atl-domain.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
 #include "atl-model.h"
 #include "atl-nn.h"
 #include "atl-pretrainer.h"
-
-/* Parses argv (the arguments after the command name) with entries. */
-static gboolean
-parse_options (const char    *command,
-               const char    *summary,
-               GOptionEntry  *entries,
-               int            argc,
-               char         **argv,
-               GError       **error)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autofree char **args = g_new0 (char *, argc + 2);
-  g_autofree char *prgname = g_strdup_printf ("atelier %s", command);
-  int n = argc + 1;
-  char **pargs = args;
-
-  args[0] = prgname;
-  for (int i = 0; i < argc; i++)
-    args[i + 1] = argv[i];
-  g_option_context_set_summary (context, summary);
-  g_option_context_set_help_enabled (context, TRUE);
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &n, &pargs, error))
-    {
-      (*error)->domain = ATL_CLI_ERROR;
-      (*error)->code = ATL_CLI_ERROR_USAGE;
-      g_prefix_error (error, "%s: ", command);
-      return FALSE;
-    }
-  if (n > 1)
-    {
-      g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE, "%s: unexpected “%s”",
-                   command, pargs[1]);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static gboolean
 require (const char  *command,
@@ -122,7 +86,7 @@ atl_cli_pretrain_cb (int      argc,
   AtlDomain domain;
   double before = NAN;
 
-  if (!parse_options ("pretrain", "Pretrain a base model on a corpus.", entries, argc, argv,
+  if (!atl_cli_parse_options ("pretrain", "Pretrain a base model on a corpus.", entries, argc, argv,
                       error)
       || !require ("pretrain", domain_name, "--domain", error)
       || !require ("pretrain", corpus, "--corpus", error)
@@ -235,7 +199,7 @@ atl_cli_eval_cb (int      argc,
   AtlDomain domain;
   double nll_all, nll_val;
 
-  if (!parse_options ("eval", "Mean negative log-likelihood per token of a model on a "
+  if (!atl_cli_parse_options ("eval", "Mean negative log-likelihood per token of a model on a "
                       "corpus.", entries, argc, argv, error)
       || !require ("eval", domain_name, "--domain", error)
       || !require ("eval", model, "--model", error)

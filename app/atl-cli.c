@@ -12,6 +12,7 @@
 
 #include "atl-bench-nn.h"
 #include "atl-cli-corpus.h"
+#include "atl-cli-generate.h"
 #include "atl-cli-render.h"
 #include "atl-cli-store.h"
 #include "atl-cli-train.h"
@@ -49,6 +50,10 @@ static const AtlCliCommand commands[] = {
     atl_cli_versions_cb },
   { "prefer", "--export FILE [--session NAME]|--import FILE --session NAME",
     "Export or import preferences (JSONL)", atl_cli_prefer_cb },
+  { "generate", "--domain D [--session NAME] [--count N] [--seed S] [--style K=V …] --out DIR",
+    "Draw a round of works, record it, write files", atl_cli_generate_cb },
+  { "export", "--work ID --out FILE [--format F] [--size PX]",
+    "Write one work in any format and size", atl_cli_export_cb },
   { "pretrain", "--domain D --corpus SRC --out FILE [--steps N …]",
     "Pretrain a base model (see --help)", atl_cli_pretrain_cb },
   { "eval", "--domain D --model FILE --corpus SRC",

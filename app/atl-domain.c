@@ -46,6 +46,12 @@ atl_domain_get_codec (AtlDomain domain)
   return domain == ATL_DOMAIN_MUSIC ? atl_music_codec () : atl_art_codec ();
 }
 
+const char *
+atl_domain_default_session_name (AtlDomain domain)
+{
+  return domain == ATL_DOMAIN_MUSIC ? "Music sketchbook" : "Art sketchbook";
+}
+
 void
 atl_domain_default_config (AtlDomain        domain,
                            AtlPolicyConfig *out_config)

@@ -29,6 +29,8 @@ gboolean        atl_domain_parse          (const char  *name,
                                            AtlDomain   *out_domain,
                                            GError     **error);
 const AtlCodec *atl_domain_get_codec      (AtlDomain    domain);
+/* The session the command line uses when none is named: "Art sketchbook" etc. */
+const char     *atl_domain_default_session_name (AtlDomain domain);
 /* DESIGN.md's starting size: d_model 128, 4 layers, 4 heads; context = the codec's
  * longest sequence. */
 void            atl_domain_default_config (AtlDomain        domain,
