@@ -1,0 +1,227 @@
+/* atl-tuner-dpo.c: the tuner's alternatives to RLOO — DPO on stored pairs, best-of-n
+ * reranking — and the frozen model's sequence embedding the reward model reads.
+ *
+ * Dimension legend: N pairs, B rows of a forward (≤ the tuner's cap), T positions,
+ * L max_len, C d_model.
+ */
+#include "atl-tuner-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+AtlStatus
+atl_tuner_embed (AtlPolicy *policy,
+                 int        B,
+                 const int *tokens,
+                 int        stride,
+                 const int *lens,
+                 int        from_pos,
+                 float     *out_embed,
+                 float     *out_logp,
+                 AtlMsg    *msg)
+{
+  int T = 1;
+  int *inp, *tgt;
+  float *mask, *logp;
+  AtlStatus status;
+
+  for (int b = 0; b < B; b++)
+    {
+      if (lens[b] < 2 || lens[b] - 1 > atl_policy_get_config (policy)->ctx)
+        return atl_fail (msg, ATL_ERR_RANGE, "sequence %d has length %d", b, lens[b]);
+      T = lens[b] - 1 > T ? lens[b] - 1 : T;
+    }
+  inp = calloc ((size_t) B * T, sizeof (int));
+  tgt = calloc ((size_t) B * T, sizeof (int));
+  mask = calloc ((size_t) B * T, sizeof (float));
+  logp = calloc ((size_t) B * T, sizeof (float));
+  if (inp == NULL || tgt == NULL || mask == NULL || logp == NULL)
+    {
+      status = atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate %d × %d positions", B, T);
+      goto out;
+    }
+  /* s indexes input positions; the EOS is never an input, so it pools nothing. */
+  for (int b = 0; b < B; b++)
+    for (int s = 0; s < T; s++)
+      {
+        size_t i = (size_t) b * T + s;
+        int live = s < lens[b] - 1;
+
+        inp[i] = live ? tokens[(size_t) b * stride + s] : 0;
+        tgt[i] = live && s + 1 >= from_pos ? tokens[(size_t) b * stride + s + 1] : -1;
+        mask[i] = live ? 1.0f : 0.0f;
+      }
+  status = atl_policy_forward (policy, inp, tgt, NULL, B, T, NULL, logp, msg);
+  if (status == ATL_OK && out_embed != NULL)
+    status = atl_policy_pool (policy, mask, out_embed, msg);
+  if (status == ATL_OK && out_logp != NULL)
+    for (int b = 0; b < B; b++)
+      {
+        double sum = 0.0;
+
+        for (int s = 0; s < T; s++)
+          sum += logp[(size_t) b * T + s];
+        out_logp[b] = (float) sum;
+      }
+out:
+  free (inp);
+  free (tgt);
+  free (mask);
+  free (logp);
+  return status;
+}
+
+/* Fills rows 0 … B−1 of the tuner's token buffer from pairs [first, first + B/2): chosen
+ * in even rows, rejected in odd ones. */
+static AtlStatus
+load_pairs (AtlTuner  *t,
+            int        first,
+            int        n,
+            const int *chosen,
+            const int *chosen_lens,
+            const int *rejected,
+            const int *rejected_lens,
+            int        stride,
+            int        prompt_len,
+            AtlMsg    *msg)
+{
+  for (int i = 0; i < n; i++)
+    {
+      int lc = chosen_lens[first + i], lr = rejected_lens[first + i];
+
+      if (lc < 2 || lr < 2 || lc > t->L || lr > t->L || lc > stride || lr > stride)
+        return atl_fail (msg, ATL_ERR_RANGE, "pair %d has lengths %d and %d (2 … %d)",
+                         first + i, lc, lr, t->L);
+      memcpy (t->tokens + (size_t) (2 * i) * t->L,
+              chosen + (size_t) (first + i) * stride, lc * sizeof (int));
+      memcpy (t->tokens + (size_t) (2 * i + 1) * t->L,
+              rejected + (size_t) (first + i) * stride, lr * sizeof (int));
+      t->lens[2 * i] = lc;
+      t->lens[2 * i + 1] = lr;
+      t->plens[2 * i] = t->plens[2 * i + 1] = prompt_len > 1 ? prompt_len : 1;
+    }
+  return ATL_OK;
+}
+
+AtlStatus
+atl_tuner_dpo_step (AtlTuner          *t,
+                    int                n,
+                    const int         *chosen,
+                    const int         *chosen_lens,
+                    const int         *rejected,
+                    const int         *rejected_lens,
+                    int                stride,
+                    int                prompt_len,
+                    float              beta_dpo,
+                    AtlTunerDpoReport *report,
+                    AtlMsg            *msg)
+{
+  AtlTunerBatch *bt = &t->batch;
+  AtlAdamWConfig adamw = {
+    .lr = t->config.lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f,
+    .weight_decay = 0.0f, .clip_norm = t->config.clip_norm,
+  };
+  int chunk = t->cap / 2;
+  double loss = 0.0, margin = 0.0, acc = 0.0;
+  AtlStatus status = ATL_OK;
+
+  memset (report, 0, sizeof *report);
+  if (n < 1)
+    return atl_fail (msg, ATL_ERR_INVALID, "DPO needs at least one pair");
+  if (!(beta_dpo > 0.0f))
+    return atl_fail (msg, ATL_ERR_INVALID, "DPO's β must be positive");
+
+  atl_policy_zero_grads (t->policy);
+  /* first indexes pairs in chunks that fit one forward; gradients accumulate across. */
+  for (int first = 0; first < n && status == ATL_OK; first += chunk)
+    {
+      int m = n - first < chunk ? n - first : chunk, B = 2 * m;
+      float ref[1024], pol[1024], w[1024];
+
+      status = load_pairs (t, first, m, chosen, chosen_lens, rejected, rejected_lens, stride,
+                           prompt_len, msg);
+      if (status == ATL_OK)
+        status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
+      if (status == ATL_OK)
+        status = atl_policy_forward (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                     bt->logp, msg);
+      if (status != ATL_OK)
+        break;
+      _atl_tuner_row_sums (bt, B, t->L, ref);
+      status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                   bt->logp, msg);
+      if (status != ATL_OK)
+        break;
+      _atl_tuner_row_sums (bt, B, t->L, pol);
+
+      for (int i = 0; i < m; i++)
+        {
+          double d = (pol[2 * i] - ref[2 * i]) - (pol[2 * i + 1] - ref[2 * i + 1]);
+          double z = beta_dpo * d;
+          /* −log σ(z) = softplus(−z); its slope in z is −σ(−z). */
+          double sg = 1.0 / (1.0 + exp (z));
+
+          loss += (z > 0 ? log1p (exp (-z)) : -z + log1p (exp (z))) / n;
+          margin += d / n;
+          acc += (z > 0.0 ? 1.0 : 0.0) / n;
+          /* J = Σ w Σ(−logp): dJ/dlogp_c = −w_c must be dL/dlogp_c = −β σ(−z) / n. */
+          w[2 * i] = (float) (beta_dpo * sg / n);
+          w[2 * i + 1] = (float) (-beta_dpo * sg / n);
+        }
+      status = atl_policy_backward (t->policy, w, msg);
+    }
+  if (status == ATL_OK)
+    status = atl_adamw_step (t->opt, &adamw, atl_policy_get_params (t->policy),
+                             atl_policy_get_grads (t->policy), &report->grad_norm, msg);
+  if (status != ATL_OK)
+    return status;
+  report->loss = (float) loss;
+  report->margin = (float) margin;
+  report->accuracy = (float) acc;
+  return ATL_OK;
+}
+
+AtlStatus
+atl_tuner_best_of_n (AtlTuner           *t,
+                     int                 n,
+                     int                 count,
+                     AtlTunerRewardFunc  reward,
+                     void               *reward_user,
+                     AtlRng             *rng,
+                     int                *out_tokens,
+                     int                *out_lens,
+                     AtlMsg             *msg)
+{
+  int per = t->cap / n;
+
+  if (n < 1 || n > t->cap)
+    return atl_fail (msg, ATL_ERR_RANGE, "best-of-n needs 1 ≤ n ≤ %d, not %d", t->cap, n);
+  /* first indexes outputs; each chunk draws per outputs' n candidates in one batch. */
+  for (int first = 0; first < count; first += per)
+    {
+      int m = count - first < per ? count - first : per, B = m * n;
+      uint64_t seeds[4096];
+      AtlStatus status;
+
+      for (int b = 0; b < B; b++)
+        seeds[b] = atl_rng_next (rng);
+      status = _atl_tuner_sample (t, t->sampler, B, first, n, seeds, msg);
+      if (status == ATL_OK)
+        status = _atl_tuner_score (t, B, reward, reward_user, msg);
+      if (status != ATL_OK)
+        return status;
+      for (int i = 0; i < m; i++)
+        {
+          int best = i * n;
+
+          for (int j = i * n + 1; j < (i + 1) * n; j++)
+            if (t->reward[j] > t->reward[best])
+              best = j;
+          memcpy (out_tokens + (size_t) (first + i) * t->L, t->tokens + (size_t) best * t->L,
+                  t->lens[best] * sizeof (int));
+          out_lens[first + i] = t->lens[best];
+        }
+    }
+  return ATL_OK;
+}

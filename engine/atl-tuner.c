@@ -1,0 +1,629 @@
+/* atl-tuner.c: RLOO steps with an adaptive KL leash, the diversity probe, and the shared
+ * batch plumbing (teacher-forced forwards over sampled rows).
+ *
+ * Dimension legend: P prompt groups, k samples per group, B = P·k rows, T positions of a
+ * batch, L max_len, C d_model, V vocab, F features, NP probe rows.
+ */
+#include "atl-tuner-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DPO_ROWS 32   /* rows per DPO forward: 16 pairs */
+
+void
+atl_tuner_config_init (AtlTunerConfig *config,
+                       int             max_len)
+{
+  *config = (AtlTunerConfig) {
+    .n_prompts = 4,
+    .k = 4,
+    .max_len = max_len,
+    .temperature = 1.0f,
+    .lr = 1e-4f,
+    .clip_norm = 1.0f,
+    .beta = 0.2f,
+    .beta_min = 0.02f,
+    .beta_max = 2.0f,
+    .kl_target = 4.0f,
+    .kl_rate = 0.1f,
+    .kl_budget = 8.0f,
+    .prior_weight = 0.0f,
+    .probe_every = 5,
+    .n_probe = 32,
+    .diversity_floor = 0.85f,
+  };
+}
+
+void
+atl_tuner_rloo_advantages (const float *rewards,
+                           int          P,
+                           int          k,
+                           float       *out_adv)
+{
+  /* g indexes prompt groups; R_i − mean of the others = k/(k−1)·(R_i − group mean). */
+  for (int g = 0; g < P; g++)
+    {
+      const float *r = rewards + (size_t) g * k;
+      double sum = 0.0;
+
+      for (int i = 0; i < k; i++)
+        sum += r[i];
+      for (int i = 0; i < k; i++)
+        out_adv[(size_t) g * k + i] = (float) (r[i] - (sum - r[i]) / (k - 1));
+    }
+}
+
+float
+atl_tuner_adapt_beta (const AtlTunerConfig *config,
+                      float                 beta,
+                      float                 kl)
+{
+  /* Proportional control on the relative error, clipped so one noisy step moves β by at
+   * most kl_rate·20 %. */
+  float e = config->kl_target > 0.0f ? kl / config->kl_target - 1.0f : 0.0f;
+
+  e = fminf (fmaxf (e, -0.2f), 0.2f);
+  beta *= 1.0f + config->kl_rate * e * 5.0f;
+  return fminf (fmaxf (beta, config->beta_min), config->beta_max);
+}
+
+static void *
+alloc0 (size_t n, size_t size, int *failed)
+{
+  void *p = calloc (n ? n : 1, size);
+
+  if (p == NULL)
+    *failed = 1;
+  return p;
+}
+
+AtlStatus
+atl_tuner_new (const AtlTunerConfig *config,
+               AtlPolicy            *policy,
+               AtlPolicy            *base,
+               AtlTuner            **out_tuner,
+               AtlMsg               *msg)
+{
+  const AtlPolicyConfig *pc = atl_policy_get_config (policy);
+  const AtlPolicyConfig *bc = atl_policy_get_config (base);
+  AtlTuner *t;
+  AtlStatus status;
+  size_t n_params = atl_policy_get_n_params (policy);
+  int failed = 0, cap;
+
+  *out_tuner = NULL;
+  if (memcmp (pc, bc, sizeof *pc) != 0)
+    return atl_fail (msg, ATL_ERR_INVALID, "the policy and its base differ in shape");
+  if (config->n_prompts < 1 || config->k < 2 || config->n_prompts * config->k > 1024)
+    return atl_fail (msg, ATL_ERR_RANGE, "RLOO needs ≥ 1 prompt and k ≥ 2 (got %d × %d)",
+                     config->n_prompts, config->k);
+  if (config->max_len < 2 || config->max_len > pc->ctx + 1)
+    return atl_fail (msg, ATL_ERR_RANGE, "max_len %d is outside 2 … %d", config->max_len,
+                     pc->ctx + 1);
+  if (config->n_probe < 2 || config->n_probe > 1024)
+    return atl_fail (msg, ATL_ERR_RANGE, "the probe needs 2 … 1024 rows, not %d",
+                     config->n_probe);
+  if (!(config->lr > 0.0f) || !(config->beta >= 0.0f) || !(config->kl_budget > 0.0f))
+    return atl_fail (msg, ATL_ERR_INVALID, "lr and the KL budget must be positive, β ≥ 0");
+
+  t = calloc (1, sizeof *t);
+  if (t == NULL)
+    return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the tuner");
+  t->config = *config;
+  t->policy = policy;
+  t->base = base;
+  t->beta = config->beta;
+  t->C = pc->d_model;
+  t->L = config->max_len;
+  t->diversity = 1.0f;
+  cap = config->n_prompts * config->k;
+  if (cap < config->n_probe)
+    cap = config->n_probe;
+  if (cap < DPO_ROWS)
+    cap = DPO_ROWS;
+  t->cap = cap;
+
+  t->tokens = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
+  t->lens = alloc0 (cap, sizeof (int), &failed);
+  t->plens = alloc0 (cap, sizeof (int), &failed);
+  t->slogp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->rngs = alloc0 (cap, sizeof (AtlRng), &failed);
+  t->embed = alloc0 ((size_t) cap * t->C, sizeof (float), &failed);
+  t->reward = alloc0 (cap, sizeof (float), &failed);
+  t->aux = alloc0 (cap, sizeof (float), &failed);
+  t->base_logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->batch.cap = cap;
+  t->batch.inp = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
+  t->batch.tgt = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
+  t->batch.mask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->batch.emask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->batch.logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->good = alloc0 (n_params, sizeof (float), &failed);
+  if (failed)
+    {
+      atl_tuner_free (t);
+      return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the tuner's buffers");
+    }
+  memcpy (t->good, atl_policy_get_params (policy), n_params * sizeof (float));
+
+  status = atl_sampler_new (policy, cap, &t->sampler, msg);
+  if (status == ATL_OK)
+    status = atl_adamw_new (n_params, &t->opt, msg);
+  if (status == ATL_OK)
+    status = atl_tuner_set_prompts (t, 0, NULL, 0, NULL, msg);
+  if (status != ATL_OK)
+    {
+      atl_tuner_free (t);
+      return status;
+    }
+  /* Fine-tuning decays nothing: decay toward zero is drift away from the base. */
+  atl_adamw_set_decay (t->opt, 0, n_params, 0);
+  *out_tuner = t;
+  return ATL_OK;
+}
+
+void
+atl_tuner_free (AtlTuner *t)
+{
+  if (t == NULL)
+    return;
+  atl_sampler_free (t->sampler);
+  atl_adamw_free (t->opt);
+  free (t->tokens);
+  free (t->lens);
+  free (t->plens);
+  free (t->slogp);
+  free (t->rngs);
+  free (t->embed);
+  free (t->reward);
+  free (t->aux);
+  free (t->base_logp);
+  free (t->batch.inp);
+  free (t->batch.tgt);
+  free (t->batch.mask);
+  free (t->batch.emask);
+  free (t->batch.logp);
+  free (t->prompts);
+  free (t->prompt_lens);
+  free (t->probe_feat);
+  free (t->probe_std);
+  free (t->good);
+  free (t);
+}
+
+AtlTunerConfig *
+atl_tuner_get_config (AtlTuner *tuner)
+{
+  return &tuner->config;
+}
+
+float
+atl_tuner_get_beta (const AtlTuner *tuner)
+{
+  return tuner->beta;
+}
+
+void
+atl_tuner_set_beta (AtlTuner *tuner,
+                    float     beta)
+{
+  tuner->beta = fminf (fmaxf (beta, tuner->config.beta_min), tuner->config.beta_max);
+}
+
+AtlStatus
+atl_tuner_set_prompts (AtlTuner  *t,
+                       int        n,
+                       const int *tokens,
+                       int        stride,
+                       const int *lens,
+                       AtlMsg    *msg)
+{
+  int *p, *pl;
+  int count = n > 0 ? n : 1;
+
+  for (int i = 0; i < n; i++)
+    if (lens[i] < 1 || lens[i] >= t->L || tokens[(size_t) i * stride] != 1)
+      return atl_fail (msg, ATL_ERR_INVALID,
+                       "prompt %d must start with BOS and be shorter than %d tokens", i, t->L);
+  p = calloc ((size_t) count * t->L, sizeof (int));
+  pl = calloc (count, sizeof (int));
+  if (p == NULL || pl == NULL)
+    {
+      free (p);
+      free (pl);
+      return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate prompts");
+    }
+  if (n == 0)
+    {
+      p[0] = 1;  /* BOS */
+      pl[0] = 1;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      memcpy (p + (size_t) i * t->L, tokens + (size_t) i * stride, lens[i] * sizeof (int));
+      pl[i] = lens[i];
+    }
+  free (t->prompts);
+  free (t->prompt_lens);
+  t->prompts = p;
+  t->prompt_lens = pl;
+  t->n_prompts = count;
+  return ATL_OK;
+}
+
+AtlStatus
+_atl_tuner_batch_fill (AtlTuner  *t,
+                       int        B,
+                       const int *tokens,
+                       int        stride,
+                       const int *lens,
+                       const int *from_pos,
+                       AtlMsg    *msg)
+{
+  AtlTunerBatch *bt = &t->batch;
+  int T = 1;
+
+  if (B < 1 || B > bt->cap)
+    return atl_fail (msg, ATL_ERR_RANGE, "batch of %d rows exceeds %d", B, bt->cap);
+  for (int b = 0; b < B; b++)
+    {
+      if (lens[b] < 2 || lens[b] > t->L)
+        return atl_fail (msg, ATL_ERR_RANGE, "row %d has length %d (2 … %d)", b, lens[b],
+                         t->L);
+      if (lens[b] - 1 > T)
+        T = lens[b] - 1;
+    }
+  bt->T = T;
+  /* b indexes rows, s positions of the row's inputs; target s is token s + 1. */
+  for (int b = 0; b < B; b++)
+    {
+      const int *row = tokens + (size_t) b * stride;
+      int from = from_pos != NULL ? from_pos[b] : 1;
+
+      for (int s = 0; s < T; s++)
+        {
+          size_t i = (size_t) b * T + s;
+          int live = s < lens[b] - 1;
+
+          bt->inp[i] = live ? row[s] : 0;
+          bt->tgt[i] = live ? row[s + 1] : -1;
+          bt->mask[i] = live && s + 1 >= from ? 1.0f : 0.0f;
+          bt->emask[i] = live ? 1.0f : 0.0f;
+        }
+    }
+  return ATL_OK;
+}
+
+void
+_atl_tuner_row_sums (const AtlTunerBatch *bt,
+                     int                  B,
+                     int                  L,
+                     float               *out)
+{
+  (void) L;
+  for (int b = 0; b < B; b++)
+    {
+      double sum = 0.0;
+
+      for (int s = 0; s < bt->T; s++)
+        sum += bt->mask[(size_t) b * bt->T + s] * bt->logp[(size_t) b * bt->T + s];
+      out[b] = (float) sum;
+    }
+}
+
+AtlStatus
+_atl_tuner_sample (AtlTuner       *t,
+                   AtlSampler     *sampler,
+                   int             B,
+                   int             first_prompt,
+                   int             per_prompt,
+                   const uint64_t *seeds,
+                   AtlMsg         *msg)
+{
+  AtlSampleOptions options = {
+    .temperature = t->config.temperature,
+    .top_p = 1.0f,
+    .end_token = 2,  /* EOS */
+    .max_len = t->L,
+    .grammar = t->config.grammar,
+    .grammar_user = t->config.grammar_user,
+  };
+
+  for (int b = 0; b < B; b++)
+    {
+      int p = (first_prompt + b / per_prompt) % t->n_prompts;
+
+      memcpy (t->tokens + (size_t) b * t->L, t->prompts + (size_t) p * t->L,
+              t->prompt_lens[p] * sizeof (int));
+      t->plens[b] = t->prompt_lens[p];
+      atl_rng_seed (&t->rngs[b], seeds[b]);
+    }
+  options.row_rngs = t->rngs;
+  return atl_sampler_run (sampler, &t->rngs[0], &options, B, t->plens, t->tokens, t->lens,
+                          t->slogp, msg);
+}
+
+AtlStatus
+_atl_tuner_score (AtlTuner           *t,
+                  int                 B,
+                  AtlTunerRewardFunc  reward,
+                  void               *reward_user,
+                  AtlMsg             *msg)
+{
+  AtlTunerBatch *bt = &t->batch;
+  AtlStatus status;
+
+  status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
+  if (status == ATL_OK)
+    status = atl_policy_forward (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                 t->base_logp, msg);
+  if (status == ATL_OK)
+    status = atl_policy_pool (t->base, bt->emask, t->embed, msg);
+  if (status == ATL_OK)
+    status = reward (reward_user, B, t->tokens, t->L, t->lens, t->embed, t->reward, msg);
+  if (status != ATL_OK)
+    return status;
+  for (int b = 0; b < B; b++)
+    if (!isfinite (t->reward[b]))
+      return atl_fail (msg, ATL_ERR_NUMERIC, "the reward of sample %d is not finite", b);
+  return ATL_OK;
+}
+
+/* Mean per-token entropy of the policy's last forward over the loss mask. */
+static float
+mean_entropy (AtlTuner *t,
+              int       B)
+{
+  const AtlTunerBatch *bt = &t->batch;
+  const float *logits = atl_policy_get_logits (t->policy);
+  int V = atl_policy_get_config (t->policy)->vocab;
+  double sum = 0.0, count = 0.0;
+
+  for (size_t i = 0; i < (size_t) B * bt->T; i++)
+    {
+      const float *z = logits + i * V;
+      double mx = z[0], se = 0.0, sz = 0.0;
+
+      if (bt->mask[i] == 0.0f)
+        continue;
+      for (int v = 1; v < V; v++)
+        mx = z[v] > mx ? z[v] : mx;
+      for (int v = 0; v < V; v++)
+        {
+          double e = exp (z[v] - mx);
+
+          se += e;
+          sz += e * (z[v] - mx);
+        }
+      /* H = log Σe − Σ p·(z − max). */
+      sum += log (se) - sz / se;
+      count += 1.0;
+    }
+  return count > 0.0 ? (float) (sum / count) : 0.0f;
+}
+
+AtlStatus
+atl_tuner_set_probe (AtlTuner            *t,
+                     AtlTunerFeatureFunc  features,
+                     void                *features_user,
+                     int                  n_features,
+                     unsigned long long   probe_seed,
+                     AtlMsg              *msg)
+{
+  int NP = t->config.n_probe, F = n_features;
+  AtlSampler *base_sampler = NULL;
+  uint64_t *seeds;
+  AtlStatus status;
+
+  if (F < 1 || F > 4096)
+    return atl_fail (msg, ATL_ERR_RANGE, "the probe needs 1 … 4096 features, not %d", F);
+  free (t->probe_feat);
+  free (t->probe_std);
+  t->probe_feat = calloc ((size_t) NP * F, sizeof (float));
+  t->probe_std = calloc (F, sizeof (float));
+  seeds = calloc (NP, sizeof (uint64_t));
+  t->features = NULL;
+  if (t->probe_feat == NULL || t->probe_std == NULL || seeds == NULL)
+    {
+      free (seeds);
+      return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the probe");
+    }
+  for (int i = 0; i < NP; i++)
+    seeds[i] = probe_seed + (uint64_t) i;
+  status = atl_sampler_new (t->base, NP, &base_sampler, msg);
+  if (status == ATL_OK)
+    status = _atl_tuner_sample (t, base_sampler, NP, 0, 1, seeds, msg);
+  atl_sampler_free (base_sampler);
+  free (seeds);
+  if (status == ATL_OK)
+    status = features (features_user, NP, t->tokens, t->L, t->lens, t->probe_feat, msg);
+  if (status != ATL_OK)
+    return status;
+
+  /* f indexes features; the base's spread is the yardstick. */
+  for (int f = 0; f < F; f++)
+    {
+      double s = 0.0, s2 = 0.0;
+
+      for (int i = 0; i < NP; i++)
+        {
+          double x = t->probe_feat[(size_t) i * F + f];
+
+          s += x;
+          s2 += x * x;
+        }
+      s /= NP;
+      t->probe_std[f] = (float) sqrt (fmax (s2 / NP - s * s, 0.0));
+    }
+  t->features = features;
+  t->features_user = features_user;
+  t->F = F;
+  t->probe_seed = probe_seed;
+  return ATL_OK;
+}
+
+AtlStatus
+atl_tuner_probe (AtlTuner *t,
+                 float    *out_diversity,
+                 AtlMsg   *msg)
+{
+  int NP = t->config.n_probe, F = t->F, used = 0;
+  uint64_t *seeds;
+  AtlStatus status;
+  double log_sum = 0.0;
+
+  if (t->features == NULL)
+    return atl_fail (msg, ATL_ERR_INVALID, "the probe is not set up");
+  seeds = calloc (NP, sizeof (uint64_t));
+  if (seeds == NULL)
+    return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the probe");
+  for (int i = 0; i < NP; i++)
+    seeds[i] = t->probe_seed + (uint64_t) i;
+  status = _atl_tuner_sample (t, t->sampler, NP, 0, 1, seeds, msg);
+  free (seeds);
+  if (status == ATL_OK)
+    status = t->features (t->features_user, NP, t->tokens, t->L, t->lens, t->probe_feat,
+                          msg);
+  if (status != ATL_OK)
+    return status;
+
+  /* The geometric mean of per-feature std ratios: a collapse of a few features shows, and
+   * one feature spreading wider cannot hide it (each ratio is clipped to [0.05, 2]). */
+  for (int f = 0; f < F; f++)
+    {
+      double s = 0.0, s2 = 0.0, sd, ratio;
+
+      if (t->probe_std[f] < 1e-6f)
+        continue;
+      for (int i = 0; i < NP; i++)
+        {
+          double x = t->probe_feat[(size_t) i * F + f];
+
+          s += x;
+          s2 += x * x;
+        }
+      s /= NP;
+      sd = sqrt (fmax (s2 / NP - s * s, 0.0));
+      ratio = fmin (fmax (sd / t->probe_std[f], 0.05), 2.0);
+      log_sum += log (ratio);
+      used++;
+    }
+  t->diversity = used > 0 ? (float) exp (log_sum / used) : 1.0f;
+  *out_diversity = t->diversity;
+  return ATL_OK;
+}
+
+AtlStatus
+atl_tuner_rloo_step (AtlTuner           *t,
+                     AtlTunerRewardFunc  reward,
+                     void               *reward_user,
+                     AtlRng             *rng,
+                     AtlTunerStepReport *report,
+                     AtlMsg             *msg)
+{
+  const AtlTunerConfig *c = &t->config;
+  AtlTunerBatch *bt = &t->batch;
+  AtlAdamWConfig adamw = {
+    .lr = c->lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 0.0f,
+    .clip_norm = c->clip_norm,
+  };
+  size_t n_params = atl_policy_get_n_params (t->policy);
+  float *params = atl_policy_get_params (t->policy);
+  int P = c->n_prompts, k = c->k, B = P * c->k;
+  uint64_t seeds[1024];
+  float kl[1024], ll[1024], R[1024], adv[1024], w[1024];
+  double kl_mean = 0.0, r_mean = 0.0, ll_mean = 0.0;
+  AtlStatus status;
+  int probed = 0;
+
+  memset (report, 0, sizeof *report);
+
+  /* The guard on diversity runs before the step, on the weights about to be used. */
+  if (t->features != NULL && c->probe_every > 0 && t->steps % c->probe_every == 0)
+    {
+      float div;
+
+      status = atl_tuner_probe (t, &div, msg);
+      if (status != ATL_OK)
+        return status;
+      probed = 1;
+      if (div < c->diversity_floor)
+        {
+          memcpy (params, t->good, n_params * sizeof (float));
+          report->step = t->steps;
+          report->beta = t->beta;
+          report->diversity = div;
+          report->stop = 2;
+          return ATL_OK;
+        }
+    }
+
+  for (int b = 0; b < B; b++)
+    seeds[b] = atl_rng_next (rng);
+  status = _atl_tuner_sample (t, t->sampler, B, 0, k, seeds, msg);
+  if (status == ATL_OK)
+    status = _atl_tuner_score (t, B, reward, reward_user, msg);
+  if (status == ATL_OK)
+    status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                 bt->logp, msg);
+  if (status != ATL_OK)
+    return status;
+
+  /* b indexes samples: KL and the base's log-likelihood per token over the loss mask. */
+  for (int b = 0; b < B; b++)
+    {
+      double d = 0.0, lb = 0.0, n = 0.0;
+
+      for (int s = 0; s < bt->T; s++)
+        {
+          size_t i = (size_t) b * bt->T + s;
+
+          d += bt->mask[i] * (bt->logp[i] - t->base_logp[i]);
+          lb += bt->mask[i] * t->base_logp[i];
+          n += bt->mask[i];
+        }
+      kl[b] = (float) d;
+      ll[b] = n > 0.0 ? (float) (lb / n) : 0.0f;
+      R[b] = t->reward[b] - t->beta * kl[b] + c->prior_weight * ll[b];
+      kl_mean += d / B;
+      r_mean += t->reward[b] / (double) B;
+      ll_mean += ll[b] / (double) B;
+    }
+
+  report->step = t->steps + 1;
+  report->reward_mean = (float) r_mean;
+  report->kl = (float) kl_mean;
+  report->base_ll = (float) ll_mean;
+  report->entropy = mean_entropy (t, B);
+  report->diversity = t->diversity;
+
+  /* The KL budget: the weights that drew these samples are already past it, so none of
+   * this step is applied and the last weights that passed come back. */
+  if (kl_mean > c->kl_budget)
+    {
+      memcpy (params, t->good, n_params * sizeof (float));
+      report->beta = t->beta;
+      report->stop = 1;
+      return ATL_OK;
+    }
+  if (probed || c->probe_every <= 0 || t->features == NULL)
+    memcpy (t->good, params, n_params * sizeof (float));
+
+  atl_tuner_rloo_advantages (R, P, k, adv);
+  for (int b = 0; b < B; b++)
+    w[b] = adv[b] / (float) B;
+  atl_policy_zero_grads (t->policy);
+  status = atl_policy_backward (t->policy, w, msg);
+  if (status == ATL_OK)
+    status = atl_adamw_step (t->opt, &adamw, params, atl_policy_get_grads (t->policy),
+                             &report->grad_norm, msg);
+  if (status != ATL_OK)
+    return status;
+
+  t->steps++;
+  t->beta = atl_tuner_adapt_beta (c, t->beta, (float) kl_mean);
+  report->beta = t->beta;
+  return ATL_OK;
+}
