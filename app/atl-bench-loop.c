@@ -1,0 +1,842 @@
+/* atl-bench-loop.c: simulated artists drive the learning loop in memory; the tuned
+ * policy, and the baselines, meet the base in blind pairs judged by the same taste.
+ *
+ * Dimension legend: N eval samples (eval_pairs), F codec features, G grid size.
+ */
+#include "atl-bench-loop.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "atl-base-models.h"
+#include "atl-cli-generate.h"
+#include "atl-engine-autoptr.h"
+#include "atl-error.h"
+#include "atl-generator.h"
+#include "atl-learner.h"
+#include "atl-model.h"
+#include "atl-nn.h"
+#include "atl-taste.h"
+
+typedef struct
+{
+  const AtlBenchLoopOptions *opt;
+  const AtlCodec *codec;
+  AtlPolicy      *base;
+  int             taste;
+  float           tau;
+  AtlTokenSet    *base_eval;   /* N base samples */
+  float          *u_base;      /* (N) */
+  float          *std_base;    /* (F) */
+  double          distinct_base;
+} Ctx;
+
+static void
+row_free (gpointer p)
+{
+  AtlBenchLoopRow *row = p;
+
+  g_free (row->taste);
+  g_free (row->method);
+  g_free (row);
+}
+
+void
+atl_bench_loop_options_init (AtlBenchLoopOptions *o)
+{
+  *o = (AtlBenchLoopOptions) {
+    .domain = ATL_DOMAIN_MUSIC,
+    .rounds = 10, .grid = 12, .steps = 20, .eval_pairs = 400, .seeds = 1, .threads = 2,
+    .noise = 0.5f, .beta = NAN, .kl_target = NAN, .kl_budget = NAN, .lr = NAN,
+  };
+}
+
+void
+atl_bench_loop_result_clear (AtlBenchLoopResult *r)
+{
+  g_clear_pointer (&r->rows, g_ptr_array_unref);
+}
+
+static AtlPolicy *
+copy_policy (AtlPolicy *src)
+{
+  AtlPolicy *dst = NULL;
+  AtlMsg msg;
+
+  if (atl_policy_new (atl_policy_get_config (src), &dst, &msg) != ATL_OK)
+    g_error ("%s", msg.text);
+  memcpy (atl_policy_get_params (dst), atl_policy_get_params (src),
+          atl_policy_get_n_params (src) * sizeof (float));
+  return dst;
+}
+
+/* count works from policy (open style, or continuing prompt), seeds seed + i. */
+static gboolean
+draw (AtlPolicy      *policy,
+      const AtlCodec *codec,
+      const int      *prompt,
+      int             prompt_len,
+      int             count,
+      guint64         seed,
+      AtlTokenSet    *out,
+      GError        **error)
+{
+  g_autoptr(AtlGenerator) gen = atl_generator_new (policy, codec, error);
+  g_autofree guint64 *seeds = g_new (guint64, count);
+  AtlStylePrefix open;
+
+  if (gen == NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (open.forced); i++)
+    open.forced[i] = -1;
+  for (int i = 0; i < count; i++)
+    seeds[i] = seed + (guint64) i;
+  return atl_generator_sample (gen, &open, prompt, prompt_len, count, seeds, 1.0f, 1.0f, out,
+                               NULL, error);
+}
+
+static gboolean
+utilities (const Ctx         *c,
+           const AtlTokenSet *set,
+           float             *out,
+           GError           **error)
+{
+  for (guint i = 0; i < atl_token_set_get_size (set); i++)
+    {
+      guint len;
+      const int *seq = atl_token_set_get (set, i, &len);
+      AtlMsg msg = { { 0 } };
+      AtlStatus status = atl_taste_utility (c->codec, c->taste, seq, (int) len, &out[i], &msg);
+
+      if (status != ATL_OK)
+        return atl_set_engine_error (error, status, &msg);
+    }
+  return TRUE;
+}
+
+/* Per-feature std (F) and the distinct fraction of a set; optional RL Tuner means. */
+static void
+spread_of (const Ctx         *c,
+           const AtlTokenSet *set,
+           float             *std,
+           double            *distinct,
+           double            *in_key,
+           double            *repeats)
+{
+  int F = c->codec->n_features;
+  guint n = atl_token_set_get_size (set);
+  g_autofree double *s = g_new0 (double, F), *s2 = g_new0 (double, F);
+  g_autofree float *f = g_new (float, F);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                      (GDestroyNotify) g_bytes_unref, NULL);
+
+  *in_key = *repeats = 0.0;
+  for (guint i = 0; i < n; i++)
+    {
+      guint len;
+      const int *seq = atl_token_set_get (set, i, &len);
+      AtlMsg msg;
+
+      g_hash_table_add (seen, g_bytes_new (seq, len * sizeof (int)));
+      if (c->codec->features (c->codec, seq, (int) len, f, &msg) != ATL_OK)
+        memset (f, 0, F * sizeof (float));
+      for (int j = 0; j < F; j++)
+        {
+          s[j] += f[j] / n;
+          s2[j] += (double) f[j] * f[j] / n;
+        }
+      *in_key += f[0] / n;
+      *repeats += f[1] / n;
+    }
+  for (int j = 0; j < F; j++)
+    std[j] = (float) sqrt (MAX (s2[j] - s[j] * s[j], 0.0));
+  *distinct = (double) g_hash_table_size (seen) / MAX (n, 1u);
+}
+
+/* Win rate against the base eval set, diversity, distinct and RL Tuner means. */
+static gboolean
+judge (const Ctx         *c,
+       const AtlTokenSet *set,
+       AtlBenchLoopRow   *row,
+       GError           **error)
+{
+  int N = (int) atl_token_set_get_size (set), F = c->codec->n_features, used = 0;
+  g_autofree float *u = g_new (float, N), *std = g_new (float, F);
+  double wins = 0.0, log_sum = 0.0, distinct;
+
+  if (!utilities (c, set, u, error))
+    return FALSE;
+  for (int i = 0; i < N; i++)
+    wins += u[i] > c->u_base[i] ? 1.0 : u[i] == c->u_base[i] ? 0.5 : 0.0;
+  row->win_rate = wins / N;
+  spread_of (c, set, std, &distinct, &row->in_key, &row->repeats);
+  for (int j = 0; j < F; j++)
+    if (c->std_base[j] > 1e-6f)
+      {
+        log_sum += log (CLAMP (std[j] / c->std_base[j], 0.05, 2.0));
+        used++;
+      }
+  row->diversity = used ? exp (log_sum / used) : 1.0;
+  row->distinct = distinct / MAX (c->distinct_base, 1e-9);
+  if (!g_str_equal (c->codec->name, "music"))
+    row->in_key = row->repeats = NAN;
+  return TRUE;
+}
+
+/* Mean KL per sequence of policy's own samples (set) to the base. */
+static gboolean
+kl_of (const Ctx         *c,
+       AtlPolicy         *policy,
+       const AtlTokenSet *set,
+       double            *out,
+       GError           **error)
+{
+  guint n = atl_token_set_get_size (set);
+  int stride = (int) atl_token_set_get_max_len (set);
+  double sum = 0.0;
+
+  for (guint i = 0; i < n; i += 32)
+    {
+      int B = (int) MIN (32u, n - i);
+      g_autofree int *flat = g_new0 (int, (gsize) B * stride), *lens = g_new (int, B);
+      float lp[32], lb[32];
+      AtlMsg msg = { { 0 } };
+      AtlStatus status;
+
+      for (int b = 0; b < B; b++)
+        {
+          guint len;
+          const int *seq = atl_token_set_get (set, i + b, &len);
+
+          memcpy (flat + (gsize) b * stride, seq, len * sizeof (int));
+          lens[b] = (int) len;
+        }
+      status = atl_tuner_embed (policy, B, flat, stride, lens, 1, NULL, lp, &msg);
+      if (status == ATL_OK)
+        status = atl_tuner_embed (c->base, B, flat, stride, lens, 1, NULL, lb, &msg);
+      if (status != ATL_OK)
+        return atl_set_engine_error (error, status, &msg);
+      for (int b = 0; b < B; b++)
+        sum += lp[b] - lb[b];
+    }
+  *out = sum / MAX (n, 1u);
+  return TRUE;
+}
+
+/* The artist looks at a grid: 1–2 favourites, each beating every other work. */
+static gboolean
+pick (const Ctx   *c,
+      AtlTokenSet *grid,
+      AtlRng      *rng,
+      AtlTokenSet *works,
+      GArray      *pairs,
+      GArray      *favourites,
+      GError     **error)
+{
+  int G = (int) atl_token_set_get_size (grid), first = (int) atl_token_set_get_size (works);
+  int n_fav = 1 + (int) atl_rng_below (rng, 2), fav[2];
+  g_autofree float *u = g_new (float, G);
+
+  if (!utilities (c, grid, u, error))
+    return FALSE;
+  atl_taste_pick (u, G, c->tau, n_fav, rng, fav);
+  for (int i = 0; i < G; i++)
+    {
+      guint len;
+      const int *seq = atl_token_set_get (grid, i, &len);
+
+      atl_token_set_add (works, seq, len);
+    }
+  for (int f = 0; f < n_fav; f++)
+    {
+      int idx = first + fav[f];
+
+      g_array_append_val (favourites, idx);
+      for (int i = 0; i < G; i++)
+        if (i != fav[0] && (n_fav < 2 || i != fav[1]))
+          {
+            AtlRewardPair p = { first + fav[f], first + i };
+
+            g_array_append_val (pairs, p);
+          }
+    }
+  return TRUE;
+}
+
+static AtlBenchLoopRow *
+new_row (const Ctx  *c,
+         const char *method)
+{
+  AtlBenchLoopRow *row = g_new0 (AtlBenchLoopRow, 1);
+
+  row->taste = g_strdup (atl_taste_name (c->codec, c->taste));
+  row->method = g_strdup (method);
+  row->win_rate_3 = row->kl = row->rm_accuracy = NAN;
+  return row;
+}
+
+static void
+apply_options (const AtlBenchLoopOptions *o,
+               AtlLearnerConfig          *lc)
+{
+  lc->steps = o->steps;
+  if (!isnan (o->beta))
+    lc->tuner.beta = o->beta;
+  if (!isnan (o->kl_target))
+    lc->tuner.kl_target = o->kl_target;
+  if (!isnan (o->kl_budget))
+    lc->tuner.kl_budget = o->kl_budget;
+  if (!isnan (o->lr))
+    lc->tuner.lr = o->lr;
+}
+
+/* A learning session (RLOO or DPO); adds its row, and for RLOO the best-of-8 row. */
+static gboolean
+run_learning (const Ctx        *c,
+              AtlLearnerMethod  method,
+              guint64           seed,
+              GPtrArray        *rows,
+              double           *round_seconds,
+              GError          **error)
+{
+  g_autoptr(AtlPolicy) policy = copy_policy (c->base);
+  g_autoptr(AtlTokenSet) works = atl_token_set_new ();
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (AtlRewardPair));
+  g_autoptr(GArray) favs = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(AtlLearner) learner = NULL;
+  AtlBenchLoopRow *row = new_row (c, method == ATL_LEARNER_RLOO ? "rloo" : "dpo");
+  AtlLearnerConfig lc;
+  AtlLearnerFitReport fit = { 0 };
+  AtlRng rng;
+  double timed = 0.0;
+
+  g_ptr_array_add (rows, row);
+  atl_learner_config_init (&lc, c->codec);
+  apply_options (c->opt, &lc);
+  lc.method = method;
+  lc.cv_folds = 0;  /* the held-out accuracy is measured once, at the end */
+  learner = atl_learner_new (c->codec, c->base, &lc, seed, error);
+  if (learner == NULL)
+    return FALSE;
+  atl_rng_seed (&rng, seed ^ 0xa11ce);
+
+  for (int r = 1; r <= c->opt->rounds; r++)
+    {
+      g_autoptr(AtlTokenSet) grid = atl_token_set_new ();
+      AtlLearnerTuneReport tr;
+      gint64 t0;
+
+      if (!draw (policy, c->codec, NULL, 0, c->opt->grid, seed * 7919 + (guint64) r * 1000,
+                 grid, error)
+          || !pick (c, grid, &rng, works, pairs, favs, error))
+        return FALSE;
+      t0 = g_get_monotonic_time ();
+      if (!atl_learner_fit (learner, works, (AtlRewardPair *) pairs->data, (int) pairs->len,
+                            &fit, error)
+          || !atl_learner_tune (learner, policy, NULL, NULL, NULL, &tr, error))
+        return FALSE;
+      timed += (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+      if (c->opt->verbose)
+        g_printerr ("  %s %s round %2d: %u pairs, reward %+.2f → %+.2f, KL %.2f, β %.3f, "
+                    "diversity %.2f%s (%.2f s)\n", row->taste, row->method, r, pairs->len,
+                    tr.reward_first, tr.reward_last, tr.last.kl, tr.last.beta,
+                    tr.last.diversity, tr.stopped == 1 ? " [KL budget]"
+                    : tr.stopped == 2 ? " [diversity]" : "", tr.seconds + fit.seconds);
+      if (r == 3 || r == c->opt->rounds)
+        {
+          g_autoptr(AtlTokenSet) eval = atl_token_set_new ();
+          AtlBenchLoopRow tmp = { 0 };
+
+          if (!draw (policy, c->codec, NULL, 0, c->opt->eval_pairs, seed * 31 + 77777, eval,
+                     error)
+              || !judge (c, eval, &tmp, error))
+            return FALSE;
+          if (r == 3)
+            row->win_rate_3 = tmp.win_rate;
+          if (r == c->opt->rounds)
+            {
+              tmp.win_rate_3 = row->win_rate_3;
+              if (!kl_of (c, policy, eval, &tmp.kl, error))
+                return FALSE;
+              tmp.taste = row->taste;
+              tmp.method = row->method;
+              *row = tmp;
+            }
+        }
+    }
+  if (round_seconds != NULL)
+    *round_seconds = timed / c->opt->rounds;
+
+  /* The reward model's held-out accuracy on this run's comparisons. */
+  {
+    AtlRewardConfig rc = lc.reward;
+    g_autofree float *x = NULL;
+    AtlMsg msg = { { 0 } };
+    float acc = NAN;
+
+    rc.n_features = c->codec->n_features;
+    rc.n_embed = atl_learner_get_row_width (learner) - rc.n_features;
+    x = g_new (float, (gsize) atl_token_set_get_size (works) * (rc.n_features + rc.n_embed));
+    if (!atl_learner_rows (learner, works, x, error))
+      return FALSE;
+    if (atl_reward_cross_validate (&rc, x, (int) atl_token_set_get_size (works),
+                                   (AtlRewardPair *) pairs->data, (int) pairs->len, NULL, 5,
+                                   &rng, &acc, NULL, &msg) != ATL_OK)
+      return atl_set_engine_error (error, ATL_ERR_INVALID, &msg);
+    row->rm_accuracy = acc;
+  }
+
+  if (method == ATL_LEARNER_RLOO && c->opt->methods != NULL
+      && !strstr (c->opt->methods, "best-of-8"))
+    return TRUE;
+  if (method == ATL_LEARNER_RLOO)
+    {
+      /* Best-of-8 by this run's reward model, over base samples. */
+      AtlBenchLoopRow *bo = new_row (c, "best-of-8");
+      AtlTunerConfig tc = lc.tuner;
+      AtlTuner *tuner = NULL;
+      int N = c->opt->eval_pairs, L = c->codec->max_len;
+      g_autofree int *toks = g_new0 (int, (gsize) N * L), *lens = g_new (int, N);
+      g_autoptr(AtlTokenSet) eval = atl_token_set_new ();
+      AtlMsg msg = { { 0 } };
+      AtlStatus status;
+
+      g_ptr_array_add (rows, bo);
+      tc.grammar = atl_learner_grammar_cb;
+      tc.grammar_user = (void *) c->codec;
+      status = atl_tuner_new (&tc, c->base, c->base, &tuner, &msg);
+      if (status == ATL_OK)
+        status = atl_tuner_best_of_n (tuner, 8, N, atl_learner_reward_cb, learner, &rng, toks,
+                                      lens, &msg);
+      atl_tuner_free (tuner);
+      if (status != ATL_OK)
+        return atl_set_engine_error (error, status, &msg);
+      for (int i = 0; i < N; i++)
+        atl_token_set_add (eval, toks + (gsize) i * L, (guint) lens[i]);
+      if (!judge (c, eval, bo, error))
+        return FALSE;
+      bo->win_rate_3 = bo->kl = NAN;
+      bo->rm_accuracy = row->rm_accuracy;
+    }
+  return TRUE;
+}
+
+/* Grows n works from favourites: each keeps a random head of a parent and re-samples the
+ * rest from the base. */
+static gboolean
+mutate (const Ctx   *c,
+        AtlTokenSet *works,
+        const int   *parents,
+        int          n_parents,
+        int          n,
+        guint64      seed,
+        AtlRng      *rng,
+        AtlTokenSet *out,
+        GError     **error)
+{
+  for (int i = 0; i < n; i++)
+    {
+      guint len;
+      const int *p = atl_token_set_get (works, (guint) parents[atl_rng_below (rng, (guint32) n_parents)], &len);
+      int lo = c->codec->prefix_len + 2, hi = (int) len - 1;
+      int cut = hi > lo ? lo + (int) atl_rng_below (rng, (guint32) (hi - lo)) : lo;
+
+      if (!draw (c->base, c->codec, p, MIN (cut, (int) len - 1), 1, seed + (guint64) i, out,
+                 error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_mutation (const Ctx  *c,
+              guint64     seed,
+              GPtrArray  *rows,
+              GError    **error)
+{
+  g_autoptr(AtlTokenSet) works = atl_token_set_new ();
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (AtlRewardPair));
+  g_autoptr(GArray) favs = g_array_new (FALSE, FALSE, sizeof (int));
+  AtlBenchLoopRow *row = new_row (c, "mutation");
+  AtlRng rng;
+
+  g_ptr_array_add (rows, row);
+  atl_rng_seed (&rng, seed ^ 0xb0b);
+  for (int r = 1; r <= c->opt->rounds; r++)
+    {
+      g_autoptr(AtlTokenSet) grid = atl_token_set_new ();
+      guint recent = favs->len;
+      gboolean ok;
+
+      if (r == 1)
+        ok = draw (c->base, c->codec, NULL, 0, c->opt->grid, seed * 7919 + 1000, grid, error);
+      else
+        ok = mutate (c, works, (int *) favs->data + MAX ((int) recent - 2, 0),
+                     MIN ((int) recent, 2), c->opt->grid, seed * 7919 + (guint64) r * 1000,
+                     &rng, grid, error);
+      if (!ok || !pick (c, grid, &rng, works, pairs, favs, error))
+        return FALSE;
+      if (r == 3 || r == c->opt->rounds)
+        {
+          g_autoptr(AtlTokenSet) eval = atl_token_set_new ();
+          int n_par = MIN ((int) favs->len, 4);
+          AtlBenchLoopRow tmp = { 0 };
+
+          if (!mutate (c, works, (int *) favs->data + favs->len - n_par, n_par,
+                       c->opt->eval_pairs, seed * 31 + 77777, &rng, eval, error)
+              || !judge (c, eval, &tmp, error))
+            return FALSE;
+          if (r == 3)
+            row->win_rate_3 = tmp.win_rate;
+          else
+            {
+              tmp.win_rate_3 = row->win_rate_3;
+              tmp.kl = tmp.rm_accuracy = NAN;
+              tmp.taste = row->taste;
+              tmp.method = row->method;
+              *row = tmp;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+wants (const AtlBenchLoopOptions *o,
+       const char                *method)
+{
+  g_auto(GStrv) list = NULL;
+
+  if (o->methods == NULL)
+    return TRUE;
+  list = g_strsplit (o->methods, ",", -1);
+  return g_strv_contains ((const char * const *) list, method);
+}
+
+static gboolean
+run_taste (Ctx        *c,
+           guint64     seed,
+           GPtrArray  *rows,
+           double     *round_seconds,
+           GError    **error)
+{
+  int N = c->opt->eval_pairs;
+  double sum = 0.0, sum2 = 0.0, ik, rp;
+
+  g_clear_pointer (&c->base_eval, atl_token_set_free);
+  c->base_eval = atl_token_set_new ();
+  c->u_base = g_renew (float, c->u_base, N);
+  c->std_base = g_renew (float, c->std_base, c->codec->n_features);
+  if (!draw (c->base, c->codec, NULL, 0, N, seed * 104729 + 5, c->base_eval, error)
+      || !utilities (c, c->base_eval, c->u_base, error))
+    return FALSE;
+  spread_of (c, c->base_eval, c->std_base, &c->distinct_base, &ik, &rp);
+  for (int i = 0; i < N; i++)
+    {
+      sum += c->u_base[i] / N;
+      sum2 += (double) c->u_base[i] * c->u_base[i] / N;
+    }
+  c->tau = (float) (c->opt->noise * sqrt (MAX (sum2 - sum * sum, 1e-12)));
+
+  if (wants (c->opt, "none"))
+    {
+      g_autoptr(AtlTokenSet) other = atl_token_set_new ();
+      AtlBenchLoopRow *row = new_row (c, "none");
+
+      g_ptr_array_add (rows, row);
+      if (!draw (c->base, c->codec, NULL, 0, N, seed * 31 + 77777, other, error)
+          || !judge (c, other, row, error))
+        return FALSE;
+      row->kl = 0.0;
+      row->win_rate_3 = row->rm_accuracy = NAN;
+    }
+  if ((wants (c->opt, "rloo") || wants (c->opt, "best-of-8"))
+      && !run_learning (c, ATL_LEARNER_RLOO, seed, rows, round_seconds, error))
+    return FALSE;
+  if (wants (c->opt, "dpo") && !run_learning (c, ATL_LEARNER_DPO, seed, rows, NULL, error))
+    return FALSE;
+  if (wants (c->opt, "mutation") && !run_mutation (c, seed, rows, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* Adds src's numbers into the accumulated row of the same taste and method. */
+static void
+accumulate (GPtrArray             *acc,
+            const AtlBenchLoopRow *src)
+{
+  AtlBenchLoopRow *dst = NULL;
+
+  for (guint i = 0; i < acc->len && dst == NULL; i++)
+    {
+      AtlBenchLoopRow *r = acc->pdata[i];
+
+      if (g_str_equal (r->taste, src->taste) && g_str_equal (r->method, src->method))
+        dst = r;
+    }
+  if (dst == NULL)
+    {
+      dst = g_new0 (AtlBenchLoopRow, 1);
+      dst->taste = g_strdup (src->taste);
+      dst->method = g_strdup (src->method);
+      g_ptr_array_add (acc, dst);
+    }
+  dst->win_rate += src->win_rate;
+  dst->win_rate_3 += src->win_rate_3;
+  dst->kl += src->kl;
+  dst->diversity += src->diversity;
+  dst->distinct += src->distinct;
+  dst->rm_accuracy += src->rm_accuracy;
+  dst->in_key += src->in_key;
+  dst->repeats += src->repeats;
+  dst->n_seeds++;
+}
+
+gboolean
+atl_bench_loop_run (const AtlBenchLoopOptions  *o,
+                    AtlBenchLoopResult         *result,
+                    GError                    **error)
+{
+  gint64 started = g_get_monotonic_time ();
+  const AtlCodec *codec = atl_domain_get_codec (o->domain);
+  g_autofree char *path = NULL;
+  g_autoptr(AtlPolicy) base = NULL;
+  Ctx c = { .opt = o, .codec = codec };
+  double round_sum = 0.0;
+  int round_n = 0;
+  gboolean ok = TRUE;
+
+  memset (result, 0, sizeof *result);
+  result->domain = o->domain;
+  result->rows = g_ptr_array_new_with_free_func (row_free);
+  result->seeds = o->seeds;
+  result->rounds = o->rounds;
+  result->steps = o->steps;
+  result->grid = o->grid;
+  if (o->rounds < 3 || o->grid < 3 || o->grid > 64 || o->eval_pairs < 10 || o->seeds < 1
+      || o->steps < 0)
+    {
+      g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
+                   "bench loop: --rounds ≥ 3, --grid 3 … 64, --pairs ≥ 10, --seeds ≥ 1");
+      return FALSE;
+    }
+  atl_nn_set_threads (o->threads);
+  path = o->model_path ? g_strdup (o->model_path) : atl_base_model_path (o->domain, error);
+  if (path == NULL)
+    return FALSE;
+  base = atl_model_load (path, NULL, codec, error);
+  if (base == NULL)
+    return FALSE;
+  c.base = base;
+
+  for (int t = 0; t < ATL_TASTE_PER_DOMAIN && ok; t++)
+    {
+      const char *name = atl_taste_name (codec, t);
+      g_auto(GStrv) list = o->tastes ? g_strsplit (o->tastes, ",", -1) : NULL;
+
+      if (list != NULL && !g_strv_contains ((const char * const *) list, name))
+        continue;
+      c.taste = t;
+      for (int s = 0; s < o->seeds && ok; s++)
+        {
+          g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
+          double rs = NAN;
+
+          ok = run_taste (&c, (guint64) (s + 1) * 1000 + (guint64) t, rows, &rs, error);
+          if (!isnan (rs))
+            {
+              round_sum += rs;
+              round_n++;
+            }
+          for (guint i = 0; ok && i < rows->len; i++)
+            accumulate (result->rows, rows->pdata[i]);
+          if (o->verbose && ok)
+            g_printerr ("%s seed %d done (%.0f s)\n", name, s + 1,
+                        (g_get_monotonic_time () - started) / 1e6);
+        }
+    }
+  if (o->tastes != NULL && result->rows->len == 0 && ok)
+    {
+      g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
+                   "bench loop: no taste “%s” in the %s domain", o->tastes, codec->name);
+      ok = FALSE;
+    }
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      AtlBenchLoopRow *r = result->rows->pdata[i];
+      double n = MAX (r->n_seeds, 1);
+
+      r->win_rate /= n;
+      r->win_rate_3 /= n;
+      r->kl /= n;
+      r->diversity /= n;
+      r->distinct /= n;
+      r->rm_accuracy /= n;
+      r->in_key /= n;
+      r->repeats /= n;
+      if (g_str_equal (r->method, "none"))
+        {
+          result->base_in_key = r->in_key;
+          result->base_repeats = r->repeats;
+        }
+    }
+  result->round_seconds = round_n ? round_sum / round_n : NAN;
+  result->seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  g_free (c.u_base);
+  g_free (c.std_base);
+  g_clear_pointer (&c.base_eval, atl_token_set_free);
+  return ok;
+}
+
+static void
+json_number (GString    *s,
+             const char *key,
+             double      v)
+{
+  if (isnan (v))
+    g_string_append_printf (s, ", \"%s\": null", key);
+  else
+    g_string_append_printf (s, ", \"%s\": %.4f", key, v);
+}
+
+static void
+cell (GString *s,
+      double   v,
+      int      width,
+      int      digits)
+{
+  if (isnan (v))
+    g_string_append_printf (s, " %*s", width, "—");
+  else
+    g_string_append_printf (s, " %*.*f", width, digits, v);
+}
+
+char *
+atl_bench_loop_format (const AtlBenchLoopResult *r,
+                       gboolean                  json)
+{
+  GString *s = g_string_new (NULL);
+  const char *domain = atl_domain_to_string (r->domain);
+
+  if (json)
+    {
+      g_string_append_printf (s, "{\"domain\": \"%s\", \"seeds\": %d, \"rounds\": %d, "
+                              "\"steps\": %d, \"grid\": %d", domain, r->seeds, r->rounds,
+                              r->steps, r->grid);
+      json_number (s, "round_seconds", r->round_seconds);
+      json_number (s, "seconds", r->seconds);
+      g_string_append (s, ", \"rows\": [");
+      for (guint i = 0; i < r->rows->len; i++)
+        {
+          const AtlBenchLoopRow *row = r->rows->pdata[i];
+
+          g_string_append_printf (s, "%s{\"domain\": \"%s\", \"taste\": \"%s\", "
+                                  "\"method\": \"%s\"", i ? ", " : "", domain, row->taste,
+                                  row->method);
+          json_number (s, "win_rate", row->win_rate);
+          json_number (s, "win_rate_3", row->win_rate_3);
+          json_number (s, "kl", row->kl);
+          json_number (s, "diversity", row->diversity);
+          json_number (s, "distinct", row->distinct);
+          json_number (s, "rm_accuracy", row->rm_accuracy);
+          json_number (s, "in_key", row->in_key);
+          json_number (s, "excess_repeats", row->repeats);
+          g_string_append (s, "}");
+        }
+      g_string_append (s, "]}");
+      return g_string_free (s, FALSE);
+    }
+
+  g_string_append_printf (s, "Learning loop, %s: %d rounds of %d, %d tuner steps per round, "
+                          "%d seed%s, blind pairs judged by the same taste\n\n", domain,
+                          r->rounds, r->grid, r->steps, r->seeds, r->seeds == 1 ? "" : "s");
+  g_string_append (s, "taste        method     win@3  win  KL/seq  spread distinct RM acc");
+  if (r->domain == ATL_DOMAIN_MUSIC)
+    g_string_append (s, "  in-key repeats");
+  g_string_append (s, "\n");
+  for (guint i = 0; i < r->rows->len; i++)
+    {
+      const AtlBenchLoopRow *row = r->rows->pdata[i];
+
+      g_string_append_printf (s, "%-12s %-9s", row->taste, row->method);
+      cell (s, row->win_rate_3, 6, 2);
+      cell (s, row->win_rate, 5, 2);
+      cell (s, row->kl, 6, 2);
+      cell (s, row->diversity, 7, 2);
+      cell (s, row->distinct, 7, 2);
+      cell (s, row->rm_accuracy, 6, 2);
+      if (r->domain == ATL_DOMAIN_MUSIC)
+        {
+          cell (s, 100 * row->in_key, 6, 1);
+          cell (s, 100 * row->repeats, 6, 1);
+        }
+      g_string_append (s, "\n");
+    }
+  g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16): %.2f s; whole bench %.0f s\n",
+                          r->steps, r->round_seconds, r->seconds);
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+atl_cli_bench_loop_cb (int      argc,
+                       char   **argv,
+                       GError **error)
+{
+  g_autofree char *domain = NULL, *model = NULL, *tastes = NULL, *methods = NULL;
+  g_autofree char *text = NULL;
+  double beta = NAN, kl_target = NAN, kl_budget = NAN, lr = NAN, noise = 0.5;
+  gboolean json = FALSE, verbose = FALSE;
+  AtlBenchLoopOptions o;
+  AtlBenchLoopResult result;
+  gboolean ok;
+
+  atl_bench_loop_options_init (&o);
+  {
+    GOptionEntry entries[] = {
+      { "domain", 0, 0, G_OPTION_ARG_STRING, &domain, "music (default) or art", "D" },
+      { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+      { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "Base checkpoint", "FILE" },
+      { "tastes", 0, 0, G_OPTION_ARG_STRING, &tastes, "Comma-separated tastes (all)", "LIST" },
+      { "methods", 0, 0, G_OPTION_ARG_STRING, &methods,
+        "Comma-separated of none,rloo,best-of-8,dpo,mutation (all)", "LIST" },
+      { "rounds", 0, 0, G_OPTION_ARG_INT, &o.rounds, "Rounds (10)", "N" },
+      { "grid", 0, 0, G_OPTION_ARG_INT, &o.grid, "Candidates per round (12)", "N" },
+      { "steps", 0, 0, G_OPTION_ARG_INT, &o.steps, "Tuner steps per round (20)", "N" },
+      { "pairs", 0, 0, G_OPTION_ARG_INT, &o.eval_pairs, "Blind pairs (400)", "N" },
+      { "seeds", 0, 0, G_OPTION_ARG_INT, &o.seeds, "Seeds to average (1)", "N" },
+      { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "BLAS threads (2)", "N" },
+      { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &noise, "Pick noise τ / base utility std (0.5)",
+        "X" },
+      { "beta", 0, 0, G_OPTION_ARG_DOUBLE, &beta, "Initial KL coefficient", "B" },
+      { "kl-target", 0, 0, G_OPTION_ARG_DOUBLE, &kl_target, "KL target, nats", "X" },
+      { "kl-budget", 0, 0, G_OPTION_ARG_DOUBLE, &kl_budget, "KL budget, nats", "X" },
+      { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Tuner learning rate", "LR" },
+      { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "A line per round on stderr", NULL },
+      { NULL }
+    };
+
+    if (!atl_cli_parse_options ("bench loop", "Does the loop learn simulated tastes?",
+                                entries, argc, argv, error))
+      return FALSE;
+  }
+  if (domain != NULL && !atl_domain_parse (domain, &o.domain, error))
+    return FALSE;
+  o.model_path = model;
+  o.tastes = tastes;
+  o.methods = methods;
+  o.noise = (float) noise;
+  o.beta = (float) beta;
+  o.kl_target = (float) kl_target;
+  o.kl_budget = (float) kl_budget;
+  o.lr = (float) lr;
+  o.verbose = verbose;
+  ok = atl_bench_loop_run (&o, &result, error);
+  if (ok)
+    {
+      text = atl_bench_loop_format (&result, json);
+      printf ("%s\n", text);
+    }
+  atl_bench_loop_result_clear (&result);
+  return ok;
+}
