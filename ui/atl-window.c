@@ -1,25 +1,55 @@
-/* atl-window.c: the studio window: header bar, the Art/Music views and the toast overlay.
+/* atl-window.c: the studio window: header bar, the Art/Music grids, the toast overlay.
  *
- * The layout lives in atl-window.ui; this file binds it to settings (size, last domain,
- * last session) and installs the window's actions. The grid itself arrives with the
- * studio issue; until then each view says what will appear there.
+ * The layout lives in atl-window.ui; this file opens the store, binds the window to its
+ * settings and hands each grid view its domain's session. Sessions and versions are in
+ * atl-window-sessions.c, single works (open, export) in atl-window-works.c.
  */
-#include "atl-window.h"
+#include "atl-window-private.h"
 
+#include <glib/gi18n.h>
+
+#include "atl-application.h"
 #include "atl-config.h"
 
-struct _AtlWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  GSettings *settings;
-
-  AdwToastOverlay *toast_overlay;
-  AdwViewStack *view_stack;
-  GtkMenuButton *session_button;
-};
-
 G_DEFINE_FINAL_TYPE (AtlWindow, atl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+_atl_window_toast (AtlWindow  *self,
+                   const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+AtlDomain
+_atl_window_get_domain (AtlWindow *self)
+{
+  return g_settings_get_enum (self->settings, "last-domain") == 1 ? ATL_DOMAIN_MUSIC
+                                                                   : ATL_DOMAIN_ART;
+}
+
+AtlGridView *
+_atl_window_get_view (AtlWindow *self,
+                      AtlDomain  domain)
+{
+  return domain == ATL_DOMAIN_ART ? self->art_view : self->music_view;
+}
+
+AtlGridView *
+_atl_window_get_current_view (AtlWindow *self)
+{
+  return _atl_window_get_view (self, _atl_window_get_domain (self));
+}
+
+/* The stack shows art, music or the collection; only the first two are a domain. */
+static void
+visible_page_cb (AtlWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (name, "art") == 0 || g_strcmp0 (name, "music") == 0)
+    g_settings_set_string (self->settings, "last-domain", name);
+  _atl_window_update_session_label (self);
+}
 
 static void
 atl_window_constructed (GObject *object)
@@ -27,6 +57,8 @@ atl_window_constructed (GObject *object)
   AtlWindow *self = ATL_WINDOW (object);
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(GPropertyAction) domain_action = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *domain = NULL;
 
   G_OBJECT_CLASS (atl_window_parent_class)->constructed (object);
 
@@ -42,14 +74,28 @@ atl_window_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "last-domain", self->view_stack, "visible-child-name",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "last-session", self->session_button, "label",
-                   G_SETTINGS_BIND_GET);
+  domain = g_settings_get_string (self->settings, "last-domain");
+  adw_view_stack_set_visible_child_name (self->view_stack, domain);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
+                            G_CALLBACK (visible_page_cb), self);
 
   /* win.domain::art / win.domain::music switch the view (Ctrl+1, Ctrl+2). */
   domain_action = g_property_action_new ("domain", self->view_stack, "visible-child-name");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (domain_action));
+
+  self->player = atl_player_new ();
+  self->store = atl_store_open_default (&error);
+  if (self->store == NULL)
+    {
+      /* Nothing works without the store; say so where the grid would be. */
+      g_warning ("Could not open the store: %s", error->message);
+      _atl_window_toast (self, error->message);
+      return;
+    }
+  atl_grid_view_setup (self->art_view, ATL_DOMAIN_ART, self->store, self->settings, self->player);
+  atl_grid_view_setup (self->music_view, ATL_DOMAIN_MUSIC, self->store, self->settings,
+                       self->player);
+  _atl_window_setup_sessions (self);
 }
 
 static void
@@ -57,8 +103,18 @@ atl_window_dispose (GObject *object)
 {
   AtlWindow *self = ATL_WINDOW (object);
 
+  /* Picks on screen are saved when the window closes, like on "Next Round". */
+  if (self->store != NULL && self->art_view != NULL)
+    {
+      atl_grid_view_commit_picks (self->art_view, NULL, NULL);
+      atl_grid_view_commit_picks (self->music_view, NULL, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), ATL_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  if (self->player != NULL)
+    atl_player_stop (self->player);
+  g_clear_object (&self->player);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (atl_window_parent_class)->dispose (object);
 }
 
@@ -71,11 +127,18 @@ atl_window_class_init (AtlWindowClass *klass)
   object_class->constructed = atl_window_constructed;
   object_class->dispose = atl_window_dispose;
 
+  g_type_ensure (ATL_TYPE_GRID_VIEW);
+  g_type_ensure (ATL_TYPE_SESSION_POPOVER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/atl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, session_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, session_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, art_view);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, music_view);
+
+  _atl_window_class_init_sessions (widget_class);
 }
 
 static void
@@ -100,4 +163,19 @@ atl_window_add_toast (AtlWindow *self,
 {
   g_return_if_fail (ATL_IS_WINDOW (self));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+AtlStore *
+atl_window_get_store (AtlWindow *self)
+{
+  g_return_val_if_fail (ATL_IS_WINDOW (self), NULL);
+  return self->store;
+}
+
+AtlGridView *
+atl_window_get_grid_view (AtlWindow *self,
+                          AtlDomain  domain)
+{
+  g_return_val_if_fail (ATL_IS_WINDOW (self), NULL);
+  return _atl_window_get_view (self, domain);
 }

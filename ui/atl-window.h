@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "atl-application.h"
+#include "atl-grid-view.h"
+#include "atl-store.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +17,9 @@ AtlWindow *atl_window_new       (AtlApplication *application);
 /* Shows a toast in the window's overlay; takes ownership of toast. */
 void       atl_window_add_toast (AtlWindow      *self,
                                  AdwToast       *toast);
+/* The window's store connection (NULL if it could not be opened). */
+AtlStore  *atl_window_get_store (AtlWindow      *self);
+AtlGridView *atl_window_get_grid_view (AtlWindow *self,
+                                       AtlDomain  domain);
 
 G_END_DECLS
