@@ -531,6 +531,19 @@ atl_learner_tune (AtlLearner            *l,
           break;
         }
     }
+  if (ok && l->config.method == ATL_LEARNER_RLOO && report->stopped == 0 && report->steps > 0)
+    {
+      /* The last update is unmeasured: check it, so the next round starts within the
+       * guards (a round that began past them could only stop). */
+      AtlTunerStepReport fin = report->last;
+
+      status = atl_tuner_finish (tuner, &l->rng, &fin, &msg);
+      if (status != ATL_OK)
+        ok = atl_set_engine_error (error, status, &msg);
+      report->last.kl = fin.kl;
+      report->last.diversity = fin.diversity;
+      report->stopped = fin.stop;
+    }
   if (l->config.method == ATL_LEARNER_RLOO)
     l->beta = atl_tuner_get_beta (tuner);
   atl_tuner_free (tuner);

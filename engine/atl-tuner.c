@@ -30,8 +30,8 @@ atl_tuner_config_init (AtlTunerConfig *config,
     .kl_rate = 0.1f,
     .kl_budget = 8.0f,
     .prior_weight = 0.0f,
-    .probe_every = 5,
-    .n_probe = 32,
+    .probe_every = 10,
+    .n_probe = 48,
     .diversity_floor = 0.85f,
   };
 }
@@ -540,8 +540,10 @@ atl_tuner_rloo_step (AtlTuner           *t,
 
   memset (report, 0, sizeof *report);
 
-  /* The guard on diversity runs before the step, on the weights about to be used. */
-  if (t->features != NULL && c->probe_every > 0 && t->steps % c->probe_every == 0)
+  /* The guard on diversity runs before the step, on the weights about to be used; not on
+   * the run's first step, whose weights the previous run's atl_tuner_finish checked. */
+  if (t->features != NULL && c->probe_every > 0 && t->steps > 0
+      && t->steps % c->probe_every == 0)
     {
       float div;
 
@@ -601,14 +603,18 @@ atl_tuner_rloo_step (AtlTuner           *t,
 
   /* The KL budget: the weights that drew these samples are already past it, so none of
    * this step is applied and the last weights that passed come back. */
-  if (kl_mean > c->kl_budget)
+  if (kl_mean > c->kl_budget && t->steps > 0)
     {
       memcpy (params, t->good, n_params * sizeof (float));
       report->beta = t->beta;
       report->stop = 1;
       return ATL_OK;
     }
-  if (probed || c->probe_every <= 0 || t->features == NULL)
+  /* A run that starts past the budget (an earlier round's estimate was lucky) has no
+   * better weights to return to: it steps with β doubled so the update pulls back. */
+  if (kl_mean > c->kl_budget)
+    t->beta = fminf (2.0f * t->beta, c->beta_max);
+  else if (probed || c->probe_every <= 0 || t->features == NULL)
     memcpy (t->good, params, n_params * sizeof (float));
 
   atl_tuner_rloo_advantages (R, P, k, adv);
@@ -625,5 +631,55 @@ atl_tuner_rloo_step (AtlTuner           *t,
   t->steps++;
   t->beta = atl_tuner_adapt_beta (c, t->beta, (float) kl_mean);
   report->beta = t->beta;
+  return ATL_OK;
+}
+
+AtlStatus
+atl_tuner_finish (AtlTuner           *t,
+                  AtlRng             *rng,
+                  AtlTunerStepReport *report,
+                  AtlMsg             *msg)
+{
+  const AtlTunerConfig *c = &t->config;
+  AtlTunerBatch *bt = &t->batch;
+  size_t n_params = atl_policy_get_n_params (t->policy);
+  float *params = atl_policy_get_params (t->policy);
+  int B = c->n_prompts * c->k;
+  uint64_t seeds[1024];
+  double kl = 0.0;
+  AtlStatus status;
+
+  report->stop = 0;
+  report->diversity = t->diversity;
+  for (int b = 0; b < B; b++)
+    seeds[b] = atl_rng_next (rng);
+  status = _atl_tuner_sample (t, t->sampler, B, 0, c->k, seeds, msg);
+  if (status == ATL_OK)
+    status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
+  if (status == ATL_OK)
+    status = atl_policy_forward (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                 t->base_logp, msg);
+  if (status == ATL_OK)
+    status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                 bt->logp, msg);
+  if (status != ATL_OK)
+    return status;
+  for (size_t i = 0; i < (size_t) B * bt->T; i++)
+    kl += bt->mask[i] * (bt->logp[i] - t->base_logp[i]) / B;
+  report->kl = (float) kl;
+  if (kl > c->kl_budget)
+    report->stop = 1;
+  if (report->stop == 0 && t->features != NULL && c->probe_every > 0)
+    {
+      status = atl_tuner_probe (t, &report->diversity, msg);
+      if (status != ATL_OK)
+        return status;
+      if (report->diversity < c->diversity_floor)
+        report->stop = 2;
+    }
+  if (report->stop)
+    memcpy (params, t->good, n_params * sizeof (float));
+  else
+    memcpy (t->good, params, n_params * sizeof (float));
   return ATL_OK;
 }

@@ -24,7 +24,7 @@
  *    mean KL), within [beta_min, beta_max];
  *  - a KL budget: when the step's mean KL passes kl_budget the step's update is undone
  *    and the run should stop (status in AtlTunerStepReport.stop);
- *  - diversity: every probe_every steps a fixed probe batch (fixed prompts and seeds) is
+ *  - diversity: every probe_every steps (and in atl_tuner_finish) a fixed probe batch (fixed prompts and seeds) is
  *    drawn and its feature spread compared with the base's (mean over features of
  *    std / std_base, features constant under the base skipped); below diversity_floor the
  *    weights return to the last probe that passed and the run should stop.
@@ -77,8 +77,8 @@ typedef struct
   float          kl_rate;         /* controller gain per step, default 0.1 */
   float          kl_budget;       /* stop above this mean KL per sequence, default 8 */
   float          prior_weight;    /* α on base log-likelihood per token, default 0 */
-  int            probe_every;     /* diversity probe period in steps, default 5; 0 off */
-  int            n_probe;         /* NP probe sequences, default 32 */
+  int            probe_every;     /* diversity probe period in steps, default 10; 0 off */
+  int            n_probe;         /* NP probe sequences, default 48 */
   float          diversity_floor; /* stop below this fraction of base spread, default 0.85 */
   AtlGrammarFunc grammar;         /* keeps samples valid; user data below */
   void          *grammar_user;
@@ -154,6 +154,15 @@ AtlStatus   atl_tuner_probe       (AtlTuner             *tuner,
 AtlStatus   atl_tuner_rloo_step   (AtlTuner             *tuner,
                                    AtlTunerRewardFunc    reward,
                                    void                 *reward_user,
+                                   AtlRng               *rng,
+                                   AtlTunerStepReport   *report,
+                                   AtlMsg               *msg);
+
+/* Checks the weights the run ends with, which no step has measured yet: a fresh batch's
+ * KL against the budget and (if set up) the probe against the floor. If either fails the
+ * last weights that passed come back and report->stop says why; report->kl and
+ * report->diversity get the measurements. Call after the last step. */
+AtlStatus   atl_tuner_finish      (AtlTuner             *tuner,
                                    AtlRng               *rng,
                                    AtlTunerStepReport   *report,
                                    AtlMsg               *msg);

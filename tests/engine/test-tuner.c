@@ -285,15 +285,59 @@ test_diversity_probe (void)
   g_assert_cmpint (atl_tuner_probe (tuner, &div, &msg), ==, ATL_OK);
   g_assert_cmpfloat_with_epsilon (div, 1.0f, 1e-5);
 
-  /* An impossible floor: the first probe (step 0) stops the run, weights untouched. */
+  /* An impossible floor: the first probe (before step 2; the run's first weights are taken
+   * as checked) stops the run and hands back the weights it started from. */
   atl_tuner_get_config (tuner)->diversity_floor = 1.5f;
+  atl_tuner_get_config (tuner)->probe_every = 1;
   atl_rng_seed (&rng, 1);
   g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
                    ATL_OK);
+  g_assert_cmpint (rep.stop, ==, 0);
+  g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
+                   ATL_OK);
   g_assert_cmpint (rep.stop, ==, 2);
-  g_assert_cmpint (calls, ==, 0);
+  g_assert_cmpint (calls, ==, 1);
   g_assert_true (memcmp (atl_policy_get_params (policy), atl_policy_get_params (base),
                          atl_policy_get_n_params (base) * sizeof (float)) == 0);
+  atl_tuner_free (tuner);
+  atl_policy_free (policy);
+  atl_policy_free (base);
+}
+
+/* finish measures the last update and undoes it when it broke a guard. */
+static void
+test_finish (void)
+{
+  AtlPolicy *base = small_policy (7), *policy = copy_policy (base);
+  AtlTuner *tuner = NULL;
+  AtlTunerConfig config;
+  AtlTunerStepReport rep, fin;
+  AtlRng rng;
+  AtlMsg msg;
+  int calls = 0;
+
+  config_for_tests (&config);
+  config.lr = 2e-2f;
+  config.beta = config.beta_min = config.beta_max = 0.0f;
+  config.probe_every = 0;
+  g_assert_cmpint (atl_tuner_new (&config, policy, base, &tuner, &msg), ==, ATL_OK);
+  atl_rng_seed (&rng, 4);
+  g_assert_cmpint (atl_tuner_finish (tuner, &rng, &fin, &msg), ==, ATL_OK);
+  g_assert_cmpint (fin.stop, ==, 0);
+  g_assert_cmpfloat (fin.kl, ==, 0.0f);
+  for (int s = 0; s < 3; s++)
+    g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
+                     ATL_OK);
+  g_assert_cmpint (atl_tuner_finish (tuner, &rng, &fin, &msg), ==, ATL_OK);
+  g_assert_cmpfloat (fin.kl, >, 0.0f);
+  /* A budget below what the last update reached: finish restores the checked weights. */
+  atl_tuner_get_config (tuner)->kl_budget = fin.kl / 4;
+  g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
+                   ATL_OK);
+  g_assert_cmpint (atl_tuner_finish (tuner, &rng, &fin, &msg), ==, ATL_OK);
+  g_assert_cmpint (fin.stop, ==, 1);
+  g_assert_cmpint (atl_tuner_finish (tuner, &rng, &rep, &msg), ==, ATL_OK);
+  g_test_message ("restored weights: KL %.2f; the undone update had %.2f", rep.kl, fin.kl);
   atl_tuner_free (tuner);
   atl_policy_free (policy);
   atl_policy_free (base);
@@ -425,6 +469,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/raises-reward", test_raises_reward);
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
+  g_test_add_func ("/engine/tuner/finish", test_finish);
   g_test_add_func ("/engine/tuner/dpo-margin", test_dpo_margin);
   g_test_add_func ("/engine/tuner/best-of-n", test_best_of_n);
   g_test_add_func ("/engine/tuner/embed", test_embed);
