@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "atl-bench-loop.h"
 #include "atl-bench-nn.h"
+#include "atl-cli-bench.h"
 #include "atl-cli-corpus.h"
 #include "atl-cli-generate.h"
 #include "atl-cli-render.h"
@@ -41,7 +43,10 @@ static const AtlCliCommand commands[] = {
   { "help", "", "List the commands", cmd_help_cb },
   { "version", "", "Print the version", cmd_version_cb },
   { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
-  { "bench", "nn [--json] [--no-pytorch]", "Time the engine against PyTorch", cmd_bench_cb },
+  { "bench", "nn|music|art [--json] [--model FILE] …",
+    "Time the engine; measure the base models (see --help)", cmd_bench_cb },
+  { "contact-sheet", "--domain art --out FILE [--per-family 4]",
+    "A labelled sheet of base art samples per family", atl_cli_contact_sheet_cb },
   { "corpus", "--domain music DIR", "Read a corpus and count tunes, windows, tokens",
     atl_cli_corpus_cb },
   { "sessions", "[list|new NAME --domain art|music|rename OLD NEW|delete NAME]",
@@ -122,10 +127,16 @@ cmd_bench_cb (int      argc,
   gboolean json = FALSE;
 
   atl_bench_nn_options_init (&options);
+  if (argc >= 1 && g_str_equal (argv[0], "music"))
+    return atl_cli_bench_music_cb (argc - 1, argv + 1, error);
+  if (argc >= 1 && g_str_equal (argv[0], "art"))
+    return atl_cli_bench_art_cb (argc - 1, argv + 1, error);
+  if (argc >= 1 && g_str_equal (argv[0], "loop"))
+    return atl_cli_bench_loop_cb (argc - 1, argv + 1, error);
   if (argc < 1 || !g_str_equal (argv[0], "nn"))
     {
       g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
-                   "usage: atelier bench nn [--json] [--no-pytorch]");
+                   "usage: atelier bench nn|music|art [--json] …");
       return FALSE;
     }
   for (int i = 1; i < argc; i++)
