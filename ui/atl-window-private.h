@@ -8,6 +8,7 @@
 #include "atl-player.h"
 #include "atl-session-popover.h"
 #include "atl-store.h"
+#include "atl-training-panel.h"
 #include "atl-window.h"
 
 G_BEGIN_DECLS
@@ -26,9 +27,12 @@ struct _AtlWindow
   AtlSessionPopover *session_popover;
   AtlGridView       *art_view;
   AtlGridView       *music_view;
-  GtkWidget         *training_panel;
+  AtlTrainingPanel  *training_panel;
   GtkWidget         *collection_view;
   GtkToggleButton   *train_toggle;
+  GtkToggleButton   *training_toggle;
+
+  guint              picks_since_training;   /* marks committed since the last round */
 };
 
 /* The grid view of the shown domain (the art view while the collection is shown and the

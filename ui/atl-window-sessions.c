@@ -26,7 +26,10 @@ _atl_window_update_session_label (AtlWindow *self)
     session = atl_store_get_session (self->store, id, NULL);
   gtk_menu_button_set_label (self->session_button, session ? session->name : _("No Session"));
   if (self->store != NULL)
-    atl_session_popover_refresh (self->session_popover, self->store, domain, id);
+    {
+      atl_session_popover_refresh (self->session_popover, self->store, domain, id);
+      atl_training_panel_set_session (self->training_panel, self->store, id);
+    }
 }
 
 void

@@ -51,6 +51,54 @@ visible_page_cb (AtlWindow *self)
   _atl_window_update_session_label (self);
 }
 
+/* Automatic training: after every N marks (settings: train-every) when Train is on. */
+static void
+picks_committed_cb (AtlGridView *view,
+                    guint        n_marks,
+                    AtlWindow   *self)
+{
+  self->picks_since_training += n_marks;
+  atl_training_panel_refresh (self->training_panel);
+  if (!g_settings_get_boolean (self->settings, "auto-train")
+      || atl_training_panel_get_training (self->training_panel)
+      || self->picks_since_training < (guint) g_settings_get_int (self->settings, "train-every"))
+    return;
+  /* The panel trains the shown domain's session: the one just picked in. */
+  self->picks_since_training = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self->training_panel), "training.train-now", NULL);
+}
+
+static void
+version_ready_cb (AtlTrainingPanel *panel,
+                  gint64            version_id,
+                  AtlWindow        *self)
+{
+  g_autoptr(AtlModelVersion) version = atl_store_get_version (self->store, version_id, NULL);
+  g_autofree char *message = NULL;
+
+  if (version == NULL)
+    return;
+  for (AtlDomain d = ATL_DOMAIN_ART; d <= ATL_DOMAIN_MUSIC; d++)
+    if (atl_grid_view_get_session_id (_atl_window_get_view (self, d)) == version->session_id)
+      atl_grid_view_reload_model (_atl_window_get_view (self, d));
+  message = g_strdup_printf (_("Version %u is ready: the next round draws from it"),
+                             version->number);
+  _atl_window_toast (self, message);
+  _atl_window_update_session_label (self);
+}
+
+static void
+show_training_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AtlWindow *self = ATL_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->training_toggle,
+                                !gtk_toggle_button_get_active (self->training_toggle)
+                                || parameter == NULL);
+}
+
 static void
 atl_window_constructed (GObject *object)
 {
@@ -74,6 +122,10 @@ atl_window_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "auto-train", self->train_toggle, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "training-panel", self->training_toggle, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   domain = g_settings_get_string (self->settings, "last-domain");
   adw_view_stack_set_visible_child_name (self->view_stack, domain);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
@@ -95,6 +147,9 @@ atl_window_constructed (GObject *object)
   atl_grid_view_setup (self->art_view, ATL_DOMAIN_ART, self->store, self->settings, self->player);
   atl_grid_view_setup (self->music_view, ATL_DOMAIN_MUSIC, self->store, self->settings,
                        self->player);
+  g_signal_connect (self->art_view, "picks-committed", G_CALLBACK (picks_committed_cb), self);
+  g_signal_connect (self->music_view, "picks-committed", G_CALLBACK (picks_committed_cb), self);
+  g_signal_connect (self->training_panel, "version-ready", G_CALLBACK (version_ready_cb), self);
   _atl_window_setup_sessions (self);
 }
 
@@ -129,6 +184,7 @@ atl_window_class_init (AtlWindowClass *klass)
 
   g_type_ensure (ATL_TYPE_GRID_VIEW);
   g_type_ensure (ATL_TYPE_SESSION_POPOVER);
+  g_type_ensure (ATL_TYPE_TRAINING_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/atl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, toast_overlay);
@@ -137,7 +193,14 @@ atl_window_class_init (AtlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, session_popover);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, art_view);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, music_view);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, training_panel);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, train_toggle);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, training_toggle);
 
+  /* win.show-training reveals the training panel (F10 toggles it). */
+  gtk_widget_class_install_action (widget_class, "win.show-training", NULL, show_training_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.toggle-training", "b", show_training_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.toggle-training", "b", TRUE);
   _atl_window_class_init_sessions (widget_class);
 }
 
@@ -170,6 +233,13 @@ atl_window_get_store (AtlWindow *self)
 {
   g_return_val_if_fail (ATL_IS_WINDOW (self), NULL);
   return self->store;
+}
+
+AtlTrainingPanel *
+atl_window_get_training_panel (AtlWindow *self)
+{
+  g_return_val_if_fail (ATL_IS_WINDOW (self), NULL);
+  return self->training_panel;
 }
 
 AtlGridView *

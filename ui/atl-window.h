@@ -6,6 +6,7 @@
 #include "atl-application.h"
 #include "atl-grid-view.h"
 #include "atl-store.h"
+#include "atl-training-panel.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,7 @@ void       atl_window_add_toast (AtlWindow      *self,
                                  AdwToast       *toast);
 /* The window's store connection (NULL if it could not be opened). */
 AtlStore  *atl_window_get_store (AtlWindow      *self);
+AtlTrainingPanel *atl_window_get_training_panel (AtlWindow *self);
 AtlGridView *atl_window_get_grid_view (AtlWindow *self,
                                        AtlDomain  domain);
 
