@@ -200,7 +200,7 @@ kl_of (const Ctx         *c,
     {
       int B = (int) MIN (32u, n - i);
       g_autofree int *flat = g_new0 (int, (gsize) B * stride), *lens = g_new (int, B);
-      float lp[32], lb[32];
+      float kl[32];
       AtlMsg msg = { { 0 } };
       AtlStatus status;
 
@@ -212,13 +212,11 @@ kl_of (const Ctx         *c,
           memcpy (flat + (gsize) b * stride, seq, len * sizeof (int));
           lens[b] = (int) len;
         }
-      status = atl_tuner_embed (policy, B, flat, stride, lens, 1, NULL, lp, &msg);
-      if (status == ATL_OK)
-        status = atl_tuner_embed (c->base, B, flat, stride, lens, 1, NULL, lb, &msg);
+      status = atl_tuner_kl (policy, c->base, B, flat, stride, lens, kl, &msg);
       if (status != ATL_OK)
         return atl_set_engine_error (error, status, &msg);
       for (int b = 0; b < B; b++)
-        sum += lp[b] - lb[b];
+        sum += kl[b];
     }
   *out = sum / MAX (n, 1u);
   return TRUE;

@@ -72,6 +72,64 @@ out:
   return status;
 }
 
+AtlStatus
+atl_tuner_kl (AtlPolicy *policy,
+              AtlPolicy *base,
+              int        B,
+              const int *tokens,
+              int        stride,
+              const int *lens,
+              float     *out_kl,
+              AtlMsg    *msg)
+{
+  int T = 1;
+  int *inp, *tgt;
+  float *lp, *lb;
+  AtlStatus status;
+
+  for (int b = 0; b < B; b++)
+    {
+      if (lens[b] < 2 || lens[b] - 1 > atl_policy_get_config (policy)->ctx)
+        return atl_fail (msg, ATL_ERR_RANGE, "sequence %d has length %d", b, lens[b]);
+      T = lens[b] - 1 > T ? lens[b] - 1 : T;
+    }
+  inp = calloc ((size_t) B * T, sizeof (int));
+  tgt = calloc ((size_t) B * T, sizeof (int));
+  lp = calloc ((size_t) B * T, sizeof (float));
+  lb = calloc ((size_t) B * T, sizeof (float));
+  if (inp == NULL || tgt == NULL || lp == NULL || lb == NULL)
+    {
+      status = atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate %d × %d positions", B, T);
+      goto out;
+    }
+  for (int b = 0; b < B; b++)
+    for (int s = 0; s < T; s++)
+      {
+        int live = s < lens[b] - 1;
+
+        inp[(size_t) b * T + s] = live ? tokens[(size_t) b * stride + s] : 0;
+        tgt[(size_t) b * T + s] = live ? tokens[(size_t) b * stride + s + 1] : -1;
+      }
+  status = atl_policy_forward (policy, inp, tgt, NULL, B, T, NULL, lp, msg);
+  if (status == ATL_OK)
+    status = atl_policy_forward (base, inp, tgt, NULL, B, T, NULL, lb, msg);
+  if (status == ATL_OK)
+    for (int b = 0; b < B; b++)
+      {
+        double sum = 0.0;
+
+        for (int s = 0; s < lens[b] - 1; s++)
+          sum += atl_tuner_kl_term (lp[(size_t) b * T + s], lb[(size_t) b * T + s]);
+        out_kl[b] = (float) sum;
+      }
+out:
+  free (inp);
+  free (tgt);
+  free (lp);
+  free (lb);
+  return status;
+}
+
 /* Fills rows 0 … B−1 of the tuner's token buffer from pairs [first, first + B/2): chosen
  * in even rows, rejected in odd ones. */
 static AtlStatus

@@ -59,6 +59,7 @@ struct _AtlTuner
   float              *probe_std;   /* (F) the base's */
   float               diversity;
   float              *good;        /* (n_params) last weights that passed the guards */
+  float               good_kl;     /* the KL measured on them */
 };
 
 /* Fills tuner->batch from B rows (tokens + b·stride, lens[b]); from_pos (B) or NULL for

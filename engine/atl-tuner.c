@@ -56,6 +56,19 @@ atl_tuner_rloo_advantages (const float *rewards,
 }
 
 float
+atl_tuner_kl_term (float logp,
+                   float base_logp)
+{
+  /* k3 = r − 1 − log r with r = π_base/π: ≥ 0 for every token, unbiased for KL(π‖base)
+   * on π's own samples. The plain log-ratio (k1) is unbiased too but can be driven
+   * negative: the sampler masks the grammar, so a policy that moves mass onto tokens the
+   * grammar forbids lowers log π on everything it samples and "earns" negative KL. */
+  float d = fmaxf (logp - base_logp, -30.0f);
+
+  return expf (-d) - 1.0f + d;
+}
+
+float
 atl_tuner_adapt_beta (const AtlTunerConfig *config,
                       float                 beta,
                       float                 kl)
@@ -582,7 +595,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
         {
           size_t i = (size_t) b * bt->T + s;
 
-          d += bt->mask[i] * (bt->logp[i] - t->base_logp[i]);
+          d += bt->mask[i] * atl_tuner_kl_term (bt->logp[i], t->base_logp[i]);
           lb += bt->mask[i] * t->base_logp[i];
           n += bt->mask[i];
         }
@@ -606,6 +619,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
   if (kl_mean > c->kl_budget && t->steps > 0)
     {
       memcpy (params, t->good, n_params * sizeof (float));
+      report->kl = t->good_kl;
       report->beta = t->beta;
       report->stop = 1;
       return ATL_OK;
@@ -615,7 +629,10 @@ atl_tuner_rloo_step (AtlTuner           *t,
   if (kl_mean > c->kl_budget)
     t->beta = fminf (2.0f * t->beta, c->beta_max);
   else if (probed || c->probe_every <= 0 || t->features == NULL)
-    memcpy (t->good, params, n_params * sizeof (float));
+    {
+      memcpy (t->good, params, n_params * sizeof (float));
+      t->good_kl = (float) kl_mean;
+    }
 
   atl_tuner_rloo_advantages (R, P, k, adv);
   for (int b = 0; b < B; b++)
@@ -665,7 +682,7 @@ atl_tuner_finish (AtlTuner           *t,
   if (status != ATL_OK)
     return status;
   for (size_t i = 0; i < (size_t) B * bt->T; i++)
-    kl += bt->mask[i] * (bt->logp[i] - t->base_logp[i]) / B;
+    kl += bt->mask[i] * atl_tuner_kl_term (bt->logp[i], t->base_logp[i]) / B;
   report->kl = (float) kl;
   if (kl > c->kl_budget)
     report->stop = 1;
@@ -677,9 +694,16 @@ atl_tuner_finish (AtlTuner           *t,
       if (report->diversity < c->diversity_floor)
         report->stop = 2;
     }
+  /* report->kl ends as the KL of the weights the run hands back. */
   if (report->stop)
-    memcpy (params, t->good, n_params * sizeof (float));
+    {
+      memcpy (params, t->good, n_params * sizeof (float));
+      report->kl = t->good_kl;
+    }
   else
-    memcpy (t->good, params, n_params * sizeof (float));
+    {
+      memcpy (t->good, params, n_params * sizeof (float));
+      t->good_kl = report->kl;
+    }
   return ATL_OK;
 }

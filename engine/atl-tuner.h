@@ -6,7 +6,10 @@
  * callback r (already standardized by the base samples' spread; the caller folds the
  * ensemble's mean − λ·spread and any domain prior into it), and measures per sequence
  *
- *   KL_b  = Σ_t m[b,t]·(log π(x_t) − log π_base(x_t))        (an unbiased sample of KL)
+ *   KL_b  = Σ_t m[b,t]·k3(x_t),  k3 = r − 1 − log r,  r = π_base(x_t)/π(x_t)
+ *           (Schulman's k3: unbiased for KL(π‖π_base) on π's samples and ≥ 0 per token,
+ *           so a policy cannot earn "negative KL" by moving mass onto tokens the grammar
+ *           mask never lets the sampler draw — which the plain log-ratio rewarded)
  *   ll_b  = Σ_t m[b,t]·log π_base(x_t) / Σ_t m[b,t]           (base log-likelihood per token)
  *   R_b   = r_b − β·KL_b + α·ll_b
  *   A_b   = R_b − mean of the other k−1 rewards of its group = k/(k−1)·(R_b − mean_group)
@@ -160,8 +163,9 @@ AtlStatus   atl_tuner_rloo_step   (AtlTuner             *tuner,
 
 /* Checks the weights the run ends with, which no step has measured yet: a fresh batch's
  * KL against the budget and (if set up) the probe against the floor. If either fails the
- * last weights that passed come back and report->stop says why; report->kl and
- * report->diversity get the measurements. Call after the last step. */
+ * last weights that passed come back and report->stop says why; report->kl gets the KL
+ * of the weights handed back (as last measured), report->diversity the probe's reading.
+ * Call after the last step. */
 AtlStatus   atl_tuner_finish      (AtlTuner             *tuner,
                                    AtlRng               *rng,
                                    AtlTunerStepReport   *report,
@@ -213,6 +217,18 @@ void        atl_tuner_rloo_advantages (const float      *rewards,
                                        int               P,
                                        int               k,
                                        float            *out_adv);
+/* One token's KL term (k3, see the top) from the two log-probabilities. */
+float       atl_tuner_kl_term     (float                 logp,
+                                   float                 base_logp);
+/* KL_b (k3 summed from position from_pos on) of B sequences between policy and base. */
+AtlStatus   atl_tuner_kl          (AtlPolicy            *policy,
+                                   AtlPolicy            *base,
+                                   int                   B,
+                                   const int            *tokens,
+                                   int                   stride,
+                                   const int            *lens,
+                                   float                *out_kl,
+                                   AtlMsg               *msg);
 /* The adaptive KL controller's update of β for a measured KL. */
 float       atl_tuner_adapt_beta  (const AtlTunerConfig *config,
                                    float                 beta,
