@@ -22,7 +22,8 @@ usage (GError     **error,
 #define SESSIONS_USAGE "sessions [list | new NAME --domain art|music | rename OLD NEW | " \
                        "delete NAME]"
 #define VERSIONS_USAGE "versions SESSION [--restore N | --reset]"
-#define PREFER_USAGE "prefer --export FILE [--session NAME] | --import FILE --session NAME"
+#define PREFER_USAGE "prefer --winner A --loser B | --export FILE [--session NAME] | " \
+  "--import FILE --session NAME"
 
 static char *
 format_time (gint64 usec)
@@ -205,6 +206,30 @@ atl_cli_versions_cb (int      argc,
   return TRUE;
 }
 
+/* prefer --winner A --loser B: a blind A/B choice between two works of one session. */
+static gboolean
+prefer_ab (const char  *winner,
+           const char  *loser,
+           int          argc,
+           GError     **error)
+{
+  g_autoptr(AtlStore) store = NULL;
+  gint64 w, l, batch = 0;
+
+  if (winner == NULL || loser == NULL || argc != 4)
+    return usage (error, PREFER_USAGE);
+  w = g_ascii_strtoll (winner, NULL, 10);
+  l = g_ascii_strtoll (loser, NULL, 10);
+  if (w <= 0 || l <= 0)
+    return usage (error, PREFER_USAGE);
+  store = atl_store_open_default (error);
+  if (store == NULL || !atl_store_commit_ab (store, w, l, -1, &batch, error))
+    return FALSE;
+  printf ("Recorded: work %" G_GINT64_FORMAT " beats work %" G_GINT64_FORMAT
+          " (pick batch %" G_GINT64_FORMAT ")\n", w, l, batch);
+  return TRUE;
+}
+
 gboolean
 atl_cli_prefer_cb (int      argc,
                    char   **argv,
@@ -213,9 +238,15 @@ atl_cli_prefer_cb (int      argc,
   g_autoptr(AtlStore) store = NULL;
   const char *export_path = NULL, *import_path = NULL, *session_name = NULL;
 
+  const char *winner = NULL, *loser = NULL;
+
   for (int i = 0; i + 1 < argc; i += 2)
     {
-      if (g_str_equal (argv[i], "--export"))
+      if (g_str_equal (argv[i], "--winner"))
+        winner = argv[i + 1];
+      else if (g_str_equal (argv[i], "--loser"))
+        loser = argv[i + 1];
+      else if (g_str_equal (argv[i], "--export"))
         export_path = argv[i + 1];
       else if (g_str_equal (argv[i], "--import"))
         import_path = argv[i + 1];
@@ -224,6 +255,8 @@ atl_cli_prefer_cb (int      argc,
       else
         return usage (error, PREFER_USAGE);
     }
+  if (winner != NULL || loser != NULL)
+    return prefer_ab (winner, loser, argc, error);
   if (argc % 2 != 0 || (export_path == NULL) == (import_path == NULL)
       || (import_path != NULL && session_name == NULL))
     return usage (error, PREFER_USAGE);

@@ -15,6 +15,7 @@
 #include "atl-cli-bench.h"
 #include "atl-cli-corpus.h"
 #include "atl-cli-generate.h"
+#include "atl-cli-loop.h"
 #include "atl-cli-render.h"
 #include "atl-cli-store.h"
 #include "atl-cli-train.h"
@@ -53,12 +54,22 @@ static const AtlCliCommand commands[] = {
     "List, create, rename or delete sessions", atl_cli_sessions_cb },
   { "versions", "SESSION [--restore N|--reset]", "List, restore or reset model versions",
     atl_cli_versions_cb },
-  { "prefer", "--export FILE [--session NAME]|--import FILE --session NAME",
-    "Export or import preferences (JSONL)", atl_cli_prefer_cb },
+  { "prefer", "--winner A --loser B|--export FILE [--session NAME]|--import FILE --session NAME",
+    "Record an A/B choice; export or import preferences (JSONL)", atl_cli_prefer_cb },
   { "generate", "--domain D [--session NAME] [--count N] [--seed S] [--style K=V …] --out DIR",
     "Draw a round of works, record it, write files", atl_cli_generate_cb },
   { "export", "--work ID --out FILE [--format F] [--size PX]",
     "Write one work in any format and size", atl_cli_export_cb },
+  { "pick", "--grid G --favorite ID… [--reject ID…]",
+    "Record a grid's favourites and rejects", atl_cli_pick_cb },
+  { "train", "[--session NAME] [--rounds N] [--steps N] [--method rloo|dpo]",
+    "Learn the picks and fine-tune the session's model", atl_cli_train_cb },
+  { "export-prefs", "--out FILE [--session NAME]", "Write preferences as JSONL",
+    atl_cli_export_prefs_cb },
+  { "import-prefs", "FILE --session NAME", "Read preferences from JSONL",
+    atl_cli_import_prefs_cb },
+  { "demo", "[--domain D] [--taste NAME] [--rounds N] [--out DIR]",
+    "A whole session with a simulated artist, headless", atl_cli_demo_cb },
   { "pretrain", "--domain D --corpus SRC --out FILE [--steps N …]",
     "Pretrain a base model (see --help)", atl_cli_pretrain_cb },
   { "eval", "--domain D --model FILE --corpus SRC",
