@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "atl-application.h"
+#include "atl-collection-view.h"
 #include "atl-config.h"
 
 G_DEFINE_FINAL_TYPE (AtlWindow, atl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -48,6 +49,8 @@ visible_page_cb (AtlWindow *self)
 
   if (g_strcmp0 (name, "art") == 0 || g_strcmp0 (name, "music") == 0)
     g_settings_set_string (self->settings, "last-domain", name);
+  else if (g_strcmp0 (name, "collection") == 0 && self->store != NULL)
+    atl_collection_view_reload (ATL_COLLECTION_VIEW (self->collection_view));
   _atl_window_update_session_label (self);
 }
 
@@ -147,6 +150,8 @@ atl_window_constructed (GObject *object)
   atl_grid_view_setup (self->art_view, ATL_DOMAIN_ART, self->store, self->settings, self->player);
   atl_grid_view_setup (self->music_view, ATL_DOMAIN_MUSIC, self->store, self->settings,
                        self->player);
+  atl_collection_view_setup (ATL_COLLECTION_VIEW (self->collection_view), self->store,
+                             self->settings);
   g_signal_connect (self->art_view, "picks-committed", G_CALLBACK (picks_committed_cb), self);
   g_signal_connect (self->music_view, "picks-committed", G_CALLBACK (picks_committed_cb), self);
   g_signal_connect (self->training_panel, "version-ready", G_CALLBACK (version_ready_cb), self);
@@ -185,6 +190,7 @@ atl_window_class_init (AtlWindowClass *klass)
   g_type_ensure (ATL_TYPE_GRID_VIEW);
   g_type_ensure (ATL_TYPE_SESSION_POPOVER);
   g_type_ensure (ATL_TYPE_TRAINING_PANEL);
+  g_type_ensure (ATL_TYPE_COLLECTION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/atl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, toast_overlay);
@@ -194,6 +200,7 @@ atl_window_class_init (AtlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, art_view);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, music_view);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, training_panel);
+  gtk_widget_class_bind_template_child (widget_class, AtlWindow, collection_view);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, train_toggle);
   gtk_widget_class_bind_template_child (widget_class, AtlWindow, training_toggle);
 
@@ -202,6 +209,7 @@ atl_window_class_init (AtlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-training", "b", show_training_action_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.toggle-training", "b", TRUE);
   _atl_window_class_init_sessions (widget_class);
+  _atl_window_class_init_works (widget_class);
 }
 
 static void

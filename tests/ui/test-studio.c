@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "atl-application.h"
+#include "atl-collection-view.h"
+#include "atl-work-viewer.h"
 #include "atl-grid-view.h"
 #include "atl-piano-roll.h"
 #include "atl-plot.h"
@@ -301,6 +303,89 @@ test_train (void)
   shot = ui_test_screenshot (GTK_WIDGET (window), "training");
 }
 
+static gboolean
+collection_idle (gpointer data)
+{
+  return !atl_collection_view_get_busy (data);
+}
+
+static int
+count_files (const char *dir,
+             const char *suffix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (name, suffix);
+  return n;
+}
+
+static void
+test_collection_export (void)
+{
+  AtlWindow *window = get_window ();
+  AtlGridView *view = show_domain ("art");
+  AtlStore *store = atl_window_get_store (window);
+  AtlCollectionView *collection;
+  g_autoptr(GPtrArray) kept = atl_store_list_collection (store, atl_grid_view_get_session_id (view), NULL);
+  g_autofree char *dir = g_dir_make_tmp ("atelier-export-XXXXXX", NULL);
+  g_autofree char *svg = g_build_filename (dir, "single.svg", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autofree char *shot = NULL;
+  gint64 first_id;
+
+  g_assert_cmpuint (kept->len, >=, 2);
+  first_id = ((AtlWork *) g_ptr_array_index (kept, 0))->id;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", "collection");
+  collection = ATL_COLLECTION_VIEW (ui_test_find_descendant (GTK_WIDGET (window),
+                                                             ATL_TYPE_COLLECTION_VIEW));
+  g_assert_true (ui_test_wait_until (collection_idle, collection, 30));
+  g_assert_cmpuint (atl_collection_view_get_n_works (collection), ==, kept->len);
+  ui_test_wait_for_frames (GTK_WIDGET (window), 10);
+  shot = ui_test_screenshot (GTK_WIDGET (window), "collection");
+
+  /* A batch: everything (nothing selected), PNG at the settings' size, named by pattern. */
+  atl_collection_view_export_to (collection, folder);
+  g_assert_true (atl_collection_view_get_busy (collection));
+  g_assert_true (ui_test_wait_until (collection_idle, collection, 60));
+  g_assert_cmpint (count_files (dir, ".png"), ==, (int) kept->len);
+
+  /* One work through the window's export, SVG by its extension. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-work-to", "(xs)", first_id, svg);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!g_file_test (svg, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
+
+  /* Open large, rate 4 stars: stored. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-work", "x", first_id);
+  {
+    GtkWindow *viewer = ui_test_find_toplevel (ATL_TYPE_WORK_VIEWER);
+    g_autoptr(AtlWork) work = NULL;
+    g_autofree char *viewer_shot = NULL;
+
+    g_assert_nonnull (viewer);
+    gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.rate", "i", 4);
+    work = atl_store_get_work (store, first_id, NULL);
+    g_assert_cmpint (work->rating, ==, 4);
+    ui_test_wait_for_frames (GTK_WIDGET (viewer), 10);
+    viewer_shot = ui_test_screenshot (GTK_WIDGET (viewer), "viewer");
+    gtk_window_destroy (viewer);
+  }
+
+  /* Remove one from the collection. */
+  gtk_widget_activate_action (GTK_WIDGET (collection), "collection.remove", "x", first_id);
+  g_assert_true (ui_test_wait_until (collection_idle, collection, 30));
+  g_assert_cmpuint (atl_collection_view_get_n_works (collection), ==, kept->len - 1);
+  ui_test_cleanup (dir);
+  show_domain ("art");
+}
+
 static void
 test_sessions_and_versions (void)
 {
@@ -391,6 +476,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/drag-file", test_drag_file);
   g_test_add_func ("/ui/studio/music-grid", test_music_grid);
   g_test_add_func ("/ui/studio/train", test_train);
+  g_test_add_func ("/ui/studio/collection-export", test_collection_export);
   g_test_add_func ("/ui/studio/sessions-and-versions", test_sessions_and_versions);
 
   app = atl_application_new ();
