@@ -212,7 +212,8 @@ kl_of (const Ctx         *c,
           memcpy (flat + (gsize) b * stride, seq, len * sizeof (int));
           lens[b] = (int) len;
         }
-      status = atl_tuner_kl (policy, c->base, B, flat, stride, lens, kl, &msg);
+      status = atl_tuner_kl (policy, c->base, atl_learner_grammar_cb, (void *) c->codec, B,
+                             flat, stride, lens, kl, &msg);
       if (status != ATL_OK)
         return atl_set_engine_error (error, status, &msg);
       for (int b = 0; b < B; b++)

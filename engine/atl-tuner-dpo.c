@@ -72,19 +72,71 @@ out:
   return status;
 }
 
-AtlStatus
-atl_tuner_kl (AtlPolicy *policy,
-              AtlPolicy *base,
-              int        B,
-              const int *tokens,
-              int        stride,
-              const int *lens,
-              float     *out_kl,
-              AtlMsg    *msg)
+/* Σ over live positions of row b of log π̃(target): logp (B,T) of model's last forward,
+ * renormalized over the grammar's allowed tokens. */
+static void
+masked_sums (AtlPolicy      *model,
+             AtlGrammarFunc  grammar,
+             void           *user,
+             int             B,
+             int             T,
+             const int      *tokens,
+             int             stride,
+             const int      *lens,
+             const float    *logp,
+             unsigned char  *allowed,  /* (V) scratch */
+             double         *out)
 {
-  int T = 1;
+  const float *logits = atl_policy_get_logits (model);
+  int V = atl_policy_get_config (model)->vocab;
+
+  for (int b = 0; b < B; b++)
+    {
+      double sum = 0.0;
+
+      for (int s = 0; s < lens[b] - 1; s++)
+        {
+          size_t i = (size_t) b * T + s;
+          const float *z = logits + i * V;
+          double mx = z[0], all = 0.0, ok = 0.0;
+
+          sum += logp[i];
+          if (grammar == NULL)
+            continue;
+          memset (allowed, 1, V);
+          grammar (user, b, tokens + (size_t) b * stride, s + 1, allowed);
+          for (int v = 1; v < V; v++)
+            mx = z[v] > mx ? z[v] : mx;
+          for (int v = 0; v < V; v++)
+            {
+              double e = exp (z[v] - mx);
+
+              all += e;
+              ok += allowed[v] ? e : 0.0;
+            }
+          sum -= log (fmax (ok / all, 1e-30));
+        }
+      out[b] = sum;
+    }
+}
+
+AtlStatus
+atl_tuner_kl (AtlPolicy      *policy,
+              AtlPolicy      *base,
+              AtlGrammarFunc  grammar,
+              void           *grammar_user,
+              int             B,
+              const int      *tokens,
+              int             stride,
+              const int      *lens,
+              float          *out_kl,
+              AtlMsg         *msg)
+{
+  int T = 1, V = atl_policy_get_config (policy)->vocab;
   int *inp, *tgt;
-  float *lp, *lb;
+  float *lp;
+  double *sp, *sb;
+  unsigned char *allowed;
   AtlStatus status;
 
   for (int b = 0; b < B; b++)
@@ -96,8 +148,10 @@ atl_tuner_kl (AtlPolicy *policy,
   inp = calloc ((size_t) B * T, sizeof (int));
   tgt = calloc ((size_t) B * T, sizeof (int));
   lp = calloc ((size_t) B * T, sizeof (float));
-  lb = calloc ((size_t) B * T, sizeof (float));
-  if (inp == NULL || tgt == NULL || lp == NULL || lb == NULL)
+  sp = calloc (B, sizeof (double));
+  sb = calloc (B, sizeof (double));
+  allowed = calloc (V, 1);
+  if (inp == NULL || tgt == NULL || lp == NULL || sp == NULL || sb == NULL || allowed == NULL)
     {
       status = atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate %d × %d positions", B, T);
       goto out;
@@ -111,22 +165,22 @@ atl_tuner_kl (AtlPolicy *policy,
         tgt[(size_t) b * T + s] = live ? tokens[(size_t) b * stride + s + 1] : -1;
       }
   status = atl_policy_forward (policy, inp, tgt, NULL, B, T, NULL, lp, msg);
-  if (status == ATL_OK)
-    status = atl_policy_forward (base, inp, tgt, NULL, B, T, NULL, lb, msg);
-  if (status == ATL_OK)
-    for (int b = 0; b < B; b++)
-      {
-        double sum = 0.0;
-
-        for (int s = 0; s < lens[b] - 1; s++)
-          sum += atl_tuner_kl_term (lp[(size_t) b * T + s], lb[(size_t) b * T + s]);
-        out_kl[b] = (float) sum;
-      }
+  if (status != ATL_OK)
+    goto out;
+  masked_sums (policy, grammar, grammar_user, B, T, tokens, stride, lens, lp, allowed, sp);
+  status = atl_policy_forward (base, inp, tgt, NULL, B, T, NULL, lp, msg);
+  if (status != ATL_OK)
+    goto out;
+  masked_sums (base, grammar, grammar_user, B, T, tokens, stride, lens, lp, allowed, sb);
+  for (int b = 0; b < B; b++)
+    out_kl[b] = (float) (sp[b] - sb[b]);
 out:
   free (inp);
   free (tgt);
   free (lp);
-  free (lb);
+  free (sp);
+  free (sb);
+  free (allowed);
   return status;
 }
 

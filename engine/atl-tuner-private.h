@@ -44,6 +44,7 @@ struct _AtlTuner
   float              *reward;      /* (cap) */
   float              *aux;         /* (cap) scratch per row */
   float              *base_logp;   /* (cap, L) */
+  unsigned char      *allowed;     /* (cap, L, V) the grammar's mask at every position */
   AtlTunerBatch       batch;
 
   int                 n_prompts;   /* stored prompts */
@@ -85,6 +86,15 @@ AtlStatus _atl_tuner_sample     (AtlTuner           *tuner,
                                  int                 per_prompt,
                                  const uint64_t     *seeds,
                                  AtlMsg             *msg);
+/* Fills tuner->allowed for the batch's B sampled rows (after _atl_tuner_batch_fill). */
+void      _atl_tuner_batch_allowed (AtlTuner        *tuner,
+                                    int              B);
+/* logp (B,T) of model's last forward ← log-probabilities under the grammar-masked,
+ * renormalized distribution the sampler draws from (unchanged without a grammar). */
+void      _atl_tuner_renormalize   (AtlTuner        *tuner,
+                                    AtlPolicy       *model,
+                                    int              B,
+                                    float           *logp);
 /* Base forward on the sampled rows: embeddings and base log-probs into the tuner's buffers,
  * then the reward callback into tuner->reward. */
 AtlStatus _atl_tuner_score      (AtlTuner           *tuner,

@@ -56,19 +56,6 @@ atl_tuner_rloo_advantages (const float *rewards,
 }
 
 float
-atl_tuner_kl_term (float logp,
-                   float base_logp)
-{
-  /* k3 = r − 1 − log r with r = π_base/π: ≥ 0 for every token, unbiased for KL(π‖base)
-   * on π's own samples. The plain log-ratio (k1) is unbiased too but can be driven
-   * negative: the sampler masks the grammar, so a policy that moves mass onto tokens the
-   * grammar forbids lowers log π on everything it samples and "earns" negative KL. */
-  float d = fmaxf (logp - base_logp, -30.0f);
-
-  return expf (-d) - 1.0f + d;
-}
-
-float
 atl_tuner_adapt_beta (const AtlTunerConfig *config,
                       float                 beta,
                       float                 kl)
@@ -147,6 +134,7 @@ atl_tuner_new (const AtlTunerConfig *config,
   t->reward = alloc0 (cap, sizeof (float), &failed);
   t->aux = alloc0 (cap, sizeof (float), &failed);
   t->base_logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->allowed = alloc0 ((size_t) cap * t->L * pc->vocab, 1, &failed);
   t->batch.cap = cap;
   t->batch.inp = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
   t->batch.tgt = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
@@ -193,6 +181,7 @@ atl_tuner_free (AtlTuner *t)
   free (t->reward);
   free (t->aux);
   free (t->base_logp);
+  free (t->allowed);
   free (t->batch.inp);
   free (t->batch.tgt);
   free (t->batch.mask);
@@ -358,6 +347,58 @@ _atl_tuner_sample (AtlTuner       *t,
                           t->slogp, msg);
 }
 
+void
+_atl_tuner_batch_allowed (AtlTuner *t,
+                          int       B)
+{
+  int V = atl_policy_get_config (t->policy)->vocab, T = t->batch.T;
+
+  if (t->config.grammar == NULL)
+    return;
+  /* Position s predicts token s + 1 from tokens 0 … s. */
+  for (int b = 0; b < B; b++)
+    for (int s = 0; s < t->lens[b] - 1; s++)
+      {
+        unsigned char *a = t->allowed + ((size_t) b * T + s) * V;
+
+        memset (a, 1, V);
+        t->config.grammar (t->config.grammar_user, b, t->tokens + (size_t) b * t->L, s + 1, a);
+      }
+}
+
+void
+_atl_tuner_renormalize (AtlTuner  *t,
+                        AtlPolicy *model,
+                        int        B,
+                        float     *logp)
+{
+  const float *logits = atl_policy_get_logits (model);
+  int V = atl_policy_get_config (model)->vocab, T = t->batch.T;
+
+  if (t->config.grammar == NULL)
+    return;
+  for (int b = 0; b < B; b++)
+    for (int s = 0; s < t->lens[b] - 1; s++)
+      {
+        size_t i = (size_t) b * T + s;
+        const float *z = logits + i * V;
+        const unsigned char *a = t->allowed + i * V;
+        double mx = z[0], all = 0.0, ok = 0.0;
+
+        for (int v = 1; v < V; v++)
+          mx = z[v] > mx ? z[v] : mx;
+        for (int v = 0; v < V; v++)
+          {
+            double e = exp (z[v] - mx);
+
+            all += e;
+            ok += a[v] ? e : 0.0;
+          }
+        /* log π_masked = log π − log(allowed mass). */
+        logp[i] -= (float) log (fmax (ok / all, 1e-30));
+      }
+}
+
 AtlStatus
 _atl_tuner_score (AtlTuner           *t,
                   int                 B,
@@ -374,6 +415,11 @@ _atl_tuner_score (AtlTuner           *t,
                                  t->base_logp, msg);
   if (status == ATL_OK)
     status = atl_policy_pool (t->base, bt->emask, t->embed, msg);
+  if (status == ATL_OK)
+    {
+      _atl_tuner_batch_allowed (t, B);
+      _atl_tuner_renormalize (t, t->base, B, t->base_logp);
+    }
   if (status == ATL_OK)
     status = reward (reward_user, B, t->tokens, t->L, t->lens, t->embed, t->reward, msg);
   if (status != ATL_OK)
@@ -585,6 +631,10 @@ atl_tuner_rloo_step (AtlTuner           *t,
                                  bt->logp, msg);
   if (status != ATL_OK)
     return status;
+  /* KL between the distributions the sampler actually draws from (grammar-masked); the
+   * raw log-ratio can be gamed by moving mass onto tokens the mask never lets through. */
+  memcpy (t->slogp, bt->logp, (size_t) B * bt->T * sizeof (float));
+  _atl_tuner_renormalize (t, t->policy, B, t->slogp);
 
   /* b indexes samples: KL and the base's log-likelihood per token over the loss mask. */
   for (int b = 0; b < B; b++)
@@ -595,7 +645,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
         {
           size_t i = (size_t) b * bt->T + s;
 
-          d += bt->mask[i] * atl_tuner_kl_term (bt->logp[i], t->base_logp[i]);
+          d += bt->mask[i] * (t->slogp[i] - t->base_logp[i]);
           lb += bt->mask[i] * t->base_logp[i];
           n += bt->mask[i];
         }
@@ -628,7 +678,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
    * better weights to return to: it steps with β doubled so the update pulls back. */
   if (kl_mean > c->kl_budget)
     t->beta = fminf (2.0f * t->beta, c->beta_max);
-  else if (probed || c->probe_every <= 0 || t->features == NULL)
+  else if (probed || t->steps == 0 || c->probe_every <= 0 || t->features == NULL)
     {
       memcpy (t->good, params, n_params * sizeof (float));
       t->good_kl = (float) kl_mean;
@@ -677,12 +727,17 @@ atl_tuner_finish (AtlTuner           *t,
     status = atl_policy_forward (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
                                  t->base_logp, msg);
   if (status == ATL_OK)
-    status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                 bt->logp, msg);
+    {
+      _atl_tuner_batch_allowed (t, B);
+      _atl_tuner_renormalize (t, t->base, B, t->base_logp);
+      status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                   bt->logp, msg);
+    }
   if (status != ATL_OK)
     return status;
+  _atl_tuner_renormalize (t, t->policy, B, bt->logp);
   for (size_t i = 0; i < (size_t) B * bt->T; i++)
-    kl += bt->mask[i] * atl_tuner_kl_term (bt->logp[i], t->base_logp[i]) / B;
+    kl += bt->mask[i] * (bt->logp[i] - t->base_logp[i]) / B;
   report->kl = (float) kl;
   if (kl > c->kl_budget)
     report->stop = 1;
