@@ -258,6 +258,77 @@ test_no_clicks (void)
     }
 }
 
+/* Every note boundary, explicitly and in absolute terms. In a low register (tonic C2,
+ * fundamentals 65–131 Hz) a tonal voice changes slowly: its second difference
+ * x[i] − 2x[i−1] + x[i−2] stays below ~0.004 of full scale, while a discontinuity of δ
+ * shows as a second difference of about δ. So no second difference within 3 ms of any
+ * note start or end may exceed 0.01 (a step of 1% of full scale, −40 dBFS), at both rates,
+ * mono and stereo, across legato repeats of one pitch (one voice handing over to the
+ * next), leaps, a rest, and the final release. The pluck is left out: its attack is a
+ * noise burst whose steps reach half of full scale by design (test_edges bounds its
+ * ramp and tail). */
+static void
+test_boundary_jumps (void)
+{
+  static const int pitch[]  = { 0, 0, 0, 7, 12, 12, 12, 0, 4, 4 };
+  static const int length[] = { 1, 1, 2, 4, 2, 1, 3, 4, 2, 6 };
+  static const struct { AtlTimbre timbre; int rate, channels; } cases[] = {
+    { ATL_TIMBRE_PIANO, 44100, 1 }, { ATL_TIMBRE_PIANO, 48000, 2 },
+    { ATL_TIMBRE_FLUTE, 44100, 2 }, { ATL_TIMBRE_FLUTE, 48000, 1 },
+    { ATL_TIMBRE_BELL, 44100, 1 },  { ATL_TIMBRE_BELL, 48000, 2 },
+  };
+  static AtlMelody m;
+  int t = 0;
+
+  memset (&m, 0, sizeof m);
+  m.metre = ATL_METRE_4_4;
+  m.n_bars = 2;
+  for (gsize i = 0; i < G_N_ELEMENTS (pitch); i++)
+    {
+      m.notes[i] = (AtlNote) { .pitch = (int8_t) pitch[i], .velocity = 127,
+                               .start = (int16_t) t, .length = (int16_t) length[i] };
+      t += length[i] + (i == 4 ? 2 : 0);   /* a rest after the fifth note */
+    }
+  m.n_notes = G_N_ELEMENTS (pitch);
+
+  for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      AtlSynthParams p;
+      int64_t frames = 0;
+      g_autofree float *pcm = NULL;
+      g_autofree gboolean *near = NULL;
+      float worst = 0.0f;
+      int guard, ch;
+
+      atl_synth_params_init (&p);
+      p.timbre = cases[c].timbre;
+      p.sample_rate = cases[c].rate;
+      p.channels = ch = cases[c].channels;
+      p.tonic = 36;
+      p.tempo = 140.0;
+      guard = p.sample_rate * 3 / 1000;
+      pcm = render (&m, &p, &frames);
+      near = g_new0 (gboolean, frames);
+      for (int i = 0; i < m.n_notes; i++)
+        for (int edge = 0; edge < 2; edge++)
+          {
+            int step = m.notes[i].start + (edge ? m.notes[i].length : 0);
+            int64_t b = llround (atl_synth_step_seconds (&m, &p, step) * p.sample_rate);
+
+            for (int64_t j = MAX (0, b - guard); j < MIN (frames, b + guard); j++)
+              near[j] = TRUE;
+          }
+      for (int64_t i = 2; i < frames; i++)
+        for (int k = 0; k < ch; k++)
+          if (near[i])
+            worst = fmaxf (worst, fabsf (pcm[i * ch + k] - 2.0f * pcm[(i - 1) * ch + k]
+                                         + pcm[(i - 2) * ch + k]));
+      g_test_message ("%s %d Hz × %d: largest second difference at boundaries %.5f",
+                      atl_timbre_name (p.timbre), p.sample_rate, ch, worst);
+      g_assert_cmpfloat (worst, <=, 0.01f);
+    }
+}
+
 /* Pitch by autocorrelation over 100 ms of the note's middle. */
 static double
 measure_pitch (const float *x, int n, int rate)
@@ -375,6 +446,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/synth/limiter", test_limiter);
   g_test_add_func ("/engine/synth/edges", test_edges);
   g_test_add_func ("/engine/synth/no-clicks", test_no_clicks);
+  g_test_add_func ("/engine/synth/boundary-jumps", test_boundary_jumps);
   g_test_add_func ("/engine/synth/pitch", test_pitch);
   g_test_add_func ("/engine/synth/stream", test_stream);
   return g_test_run ();
