@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "atl-base-models.h"
 #include "atl-cli-generate.h"
@@ -291,12 +292,22 @@ apply_options (const AtlBenchLoopOptions *o,
 }
 
 /* A learning session (RLOO or DPO); adds its row, and for RLOO the best-of-8 row. */
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static gboolean
 run_learning (const Ctx        *c,
               AtlLearnerMethod  method,
               guint64           seed,
               GPtrArray        *rows,
               double           *round_seconds,
+              double           *round_cpu,
               GError          **error)
 {
   g_autoptr(AtlPolicy) policy = copy_policy (c->base);
@@ -308,7 +319,7 @@ run_learning (const Ctx        *c,
   AtlLearnerConfig lc;
   AtlLearnerFitReport fit = { 0 };
   AtlRng rng;
-  double timed = 0.0;
+  double timed = 0.0, cpu = 0.0;
 
   g_ptr_array_add (rows, row);
   atl_learner_config_init (&lc, c->codec);
@@ -325,17 +336,20 @@ run_learning (const Ctx        *c,
       g_autoptr(AtlTokenSet) grid = atl_token_set_new ();
       AtlLearnerTuneReport tr;
       gint64 t0;
+      double c0;
 
       if (!draw (policy, c->codec, NULL, 0, c->opt->grid, seed * 7919 + (guint64) r * 1000,
                  grid, error)
           || !pick (c, grid, &rng, works, pairs, favs, error))
         return FALSE;
       t0 = g_get_monotonic_time ();
+      c0 = cpu_seconds ();
       if (!atl_learner_fit (learner, works, (AtlRewardPair *) pairs->data, (int) pairs->len,
                             &fit, error)
           || !atl_learner_tune (learner, policy, NULL, NULL, NULL, &tr, error))
         return FALSE;
       timed += (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+      cpu += cpu_seconds () - c0;
       if (c->opt->verbose)
         g_printerr ("  %s %s round %2d: %u pairs, reward %+.2f → %+.2f, KL %.2f, β %.3f, "
                     "diversity %.2f%s (%.2f s)\n", row->taste, row->method, r, pairs->len,
@@ -366,6 +380,8 @@ run_learning (const Ctx        *c,
     }
   if (round_seconds != NULL)
     *round_seconds = timed / c->opt->rounds;
+  if (round_cpu != NULL)
+    *round_cpu = cpu / c->opt->rounds;
 
   /* The reward model's held-out accuracy on this run's comparisons. */
   {
@@ -518,6 +534,7 @@ run_taste (Ctx        *c,
            guint64     seed,
            GPtrArray  *rows,
            double     *round_seconds,
+           double     *round_cpu,
            GError    **error)
 {
   int N = c->opt->eval_pairs;
@@ -551,9 +568,10 @@ run_taste (Ctx        *c,
       row->win_rate_3 = row->rm_accuracy = NAN;
     }
   if ((wants (c->opt, "rloo") || wants (c->opt, "best-of-8"))
-      && !run_learning (c, ATL_LEARNER_RLOO, seed, rows, round_seconds, error))
+      && !run_learning (c, ATL_LEARNER_RLOO, seed, rows, round_seconds, round_cpu, error))
     return FALSE;
-  if (wants (c->opt, "dpo") && !run_learning (c, ATL_LEARNER_DPO, seed, rows, NULL, error))
+  if (wants (c->opt, "dpo")
+      && !run_learning (c, ATL_LEARNER_DPO, seed, rows, NULL, NULL, error))
     return FALSE;
   if (wants (c->opt, "mutation") && !run_mutation (c, seed, rows, error))
     return FALSE;
@@ -602,7 +620,7 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
   g_autofree char *path = NULL;
   g_autoptr(AtlPolicy) base = NULL;
   Ctx c = { .opt = o, .codec = codec };
-  double round_sum = 0.0;
+  double round_sum = 0.0, cpu_sum = 0.0;
   int round_n = 0;
   gboolean ok = TRUE;
 
@@ -640,12 +658,13 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
       for (int s = 0; s < o->seeds && ok; s++)
         {
           g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
-          double rs = NAN;
+          double rs = NAN, rc = NAN;
 
-          ok = run_taste (&c, (guint64) (s + 1) * 1000 + (guint64) t, rows, &rs, error);
+          ok = run_taste (&c, (guint64) (s + 1) * 1000 + (guint64) t, rows, &rs, &rc, error);
           if (!isnan (rs))
             {
               round_sum += rs;
+              cpu_sum += rc;
               round_n++;
             }
           for (guint i = 0; ok && i < rows->len; i++)
@@ -681,6 +700,7 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
         }
     }
   result->round_seconds = round_n ? round_sum / round_n : NAN;
+  result->round_cpu_seconds = round_n ? cpu_sum / round_n : NAN;
   result->seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
   g_free (c.u_base);
   g_free (c.std_base);
@@ -724,6 +744,7 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
                               "\"steps\": %d, \"grid\": %d", domain, r->seeds, r->rounds,
                               r->steps, r->grid);
       json_number (s, "round_seconds", r->round_seconds);
+      json_number (s, "round_cpu_seconds", r->round_cpu_seconds);
       json_number (s, "seconds", r->seconds);
       g_string_append (s, ", \"rows\": [");
       for (guint i = 0; i < r->rows->len; i++)
@@ -772,8 +793,9 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
         }
       g_string_append (s, "\n");
     }
-  g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16): %.2f s; whole bench %.0f s\n",
-                          r->steps, r->round_seconds, r->seconds);
+  g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16 + guards): %.2f s wall, "
+                          "%.2f s CPU; whole bench %.0f s\n", r->steps, r->round_seconds,
+                          r->round_cpu_seconds, r->seconds);
   return g_string_free (s, FALSE);
 }
 

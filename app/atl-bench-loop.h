@@ -56,7 +56,9 @@ typedef struct
 {
   AtlDomain  domain;
   GPtrArray *rows;            /* AtlBenchLoopRow *, owned */
-  double     round_seconds;   /* mean refit + tuner steps of an RLOO round */
+  double     round_seconds;   /* mean refit + tuner steps of an RLOO round, wall clock */
+  double     round_cpu_seconds; /* the same in process CPU time (a loaded machine's wall
+                                 * clock includes other processes' turns) */
   double     base_in_key, base_repeats;
   int        seeds, rounds, steps, grid;
   double     seconds;
