@@ -141,6 +141,17 @@ count_files (const char *dir)
   return n;
 }
 
+/* Lets the last coalesced update arrive, then unhooks the fixture: a pending idle holds a
+ * reference on the trainer and would otherwise call into a freed fixture later. */
+static void
+settle (Fixture    *f,
+        AtlTrainer *trainer)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_handlers_disconnect_by_data (trainer, f);
+}
+
 static AtlTrainer *
 start (Fixture *f,
        int      steps)
@@ -170,9 +181,7 @@ test_round (Fixture       *f,
   id = atl_trainer_run_finish (trainer, f->result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
-  /* Drain the last idle. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  settle (f, trainer);
   g_assert_cmpuint (count_versions (f), ==, before + 1);
   current = atl_store_get_current_version (f->s.store, f->s.session, &error);
   g_assert_no_error (error);
@@ -205,6 +214,7 @@ test_round (Fixture       *f,
   trainer = start (f, 2);
   g_assert_cmpint (atl_trainer_run_finish (trainer, f->result, &error), >, id);
   g_assert_no_error (error);
+  settle (f, trainer);
   g_assert_cmpuint (count_versions (f), ==, before + 2);
 }
 
@@ -222,6 +232,7 @@ test_cancel (Fixture       *f,
   trainer = start (f, 400);
   g_assert_cmpint (atl_trainer_run_finish (trainer, f->result, &error), ==, 0);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  settle (f, trainer);
   g_assert_cmpuint (count_versions (f), ==, before);
   g_assert_cmpuint (count_files (models), ==, 0);
   g_assert_cmpint (atl_trainer_get_step (trainer), <, 400);
@@ -240,6 +251,7 @@ test_no_pairs (Fixture       *f,
   g_assert_true (atl_store_undo_last_pick (f->s.store, f->s.session, NULL, &error));
   trainer = start (f, 2);
   g_assert_cmpint (atl_trainer_run_finish (trainer, f->result, &error), ==, 0);
+  settle (f, trainer);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "pick"));
   g_assert_cmpuint (count_versions (f), ==, before);
