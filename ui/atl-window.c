@@ -11,6 +11,7 @@
 #include "atl-application.h"
 #include "atl-collection-view.h"
 #include "atl-config.h"
+#include "atl-taste-check.h"
 
 G_DEFINE_FINAL_TYPE (AtlWindow, atl_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -100,6 +101,19 @@ show_training_action_cb (GtkWidget  *widget,
   gtk_toggle_button_set_active (self->training_toggle,
                                 !gtk_toggle_button_get_active (self->training_toggle)
                                 || parameter == NULL);
+}
+
+static void
+taste_check_action_cb (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AtlWindow *self = ATL_WINDOW (widget);
+  gint64 session = atl_grid_view_get_session_id (_atl_window_get_current_view (self));
+
+  if (self->store == NULL || session == 0)
+    return;
+  gtk_window_present (GTK_WINDOW (atl_taste_check_new (GTK_WINDOW (self), self->store, session, 8)));
 }
 
 static void
@@ -210,6 +224,7 @@ atl_window_class_init (AtlWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.toggle-training", "b", TRUE);
   _atl_window_class_init_sessions (widget_class);
   _atl_window_class_init_works (widget_class);
+  gtk_widget_class_install_action (widget_class, "win.taste-check", NULL, taste_check_action_cb);
 }
 
 static void

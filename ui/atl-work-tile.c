@@ -29,7 +29,9 @@ struct _AtlWorkTile
   GtkLabel        *lineage_label;
   GtkButton       *play_button;
   GtkMenuButton   *menu_button;
+  GtkWidget       *footer;
   GtkWidget       *context_menu;
+  gboolean         blind;
 };
 
 enum {
@@ -135,7 +137,7 @@ atl_work_tile_set_item (AtlWorkTile *self,
     g_autofree char *lineage = atl_work_item_dup_lineage (item);
 
     gtk_label_set_label (self->seed_badge, seed);
-    gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), TRUE);
+    gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), !self->blind);
     gtk_label_set_label (self->lineage_label, caption);
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->lineage_label), lineage);
   }
@@ -194,6 +196,16 @@ atl_work_tile_set_lockable (AtlWorkTile *self,
 {
   g_return_if_fail (ATL_IS_WORK_TILE (self));
   gtk_widget_set_visible (GTK_WIDGET (self->lock_button), lockable);
+}
+
+void
+atl_work_tile_set_blind (AtlWorkTile *self)
+{
+  g_return_if_fail (ATL_IS_WORK_TILE (self));
+  self->blind = TRUE;
+  gtk_widget_set_visible (self->footer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), FALSE);
 }
 
 GFile *
@@ -275,7 +287,7 @@ right_click_cb (GtkGestureClick *gesture,
                 double           y,
                 AtlWorkTile     *self)
 {
-  if (self->item == NULL)
+  if (self->item == NULL || self->blind)
     return;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
                                &(GdkRectangle) { (int) x, (int) y, 1, 1 });
@@ -414,6 +426,7 @@ atl_work_tile_class_init (AtlWorkTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtlWorkTile, lineage_label);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkTile, play_button);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkTile, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkTile, footer);
 
   for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
     {

@@ -35,6 +35,8 @@ void         atl_work_tile_set_synth_params (AtlWorkTile         *self,
 /* Hides the lock toggle (history and collection tiles cannot be kept). */
 void         atl_work_tile_set_lockable    (AtlWorkTile          *self,
                                             gboolean              lockable);
+/* For the blind taste check: only the work itself, no seed, lineage, marks or menu. */
+void         atl_work_tile_set_blind       (AtlWorkTile          *self);
 /* Writes the work for a drag: PNG (1024²) for art, WAV for music, into the cache folder.
  * Returns the file, or NULL with error. */
 GFile       *atl_work_tile_write_drag_file (AtlWorkTile          *self,
