@@ -46,7 +46,7 @@ static const AtlCliCommand commands[] = {
   { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
   { "bench", "nn|music|art [--json] [--model FILE] …",
     "Time the engine; measure the base models (see --help)", cmd_bench_cb },
-  { "contact-sheet", "--domain art --out FILE [--per-family 4]",
+  { "contact-sheet", "--domain art --out FILE [--per-family 6]",
     "A labelled sheet of base art samples per family", atl_cli_contact_sheet_cb },
   { "corpus", "--domain music DIR", "Read a corpus and count tunes, windows, tokens",
     atl_cli_corpus_cb },
@@ -94,12 +94,10 @@ cmd_help_cb (int      argc,
 {
   printf ("Usage: atelier [--store DIR] [COMMAND [ARGS…]]\n\n"
           "With no command, atelier opens the studio.\n\nCommands:\n");
+  /* Name and arguments on one line, what it does indented below: the arguments of
+   * some commands are too long to share a line with the summary. */
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *head = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
-
-      printf ("  %-28s %s\n", head, commands[i].summary);
-    }
+    printf ("  %s %s\n      %s\n", commands[i].name, commands[i].args, commands[i].summary);
   printf ("\nOptions:\n  --store DIR                  Use DIR as the store "
           "(default: $XDG_DATA_HOME/atelier)\n  --version                    Print the version\n");
   return TRUE;
