@@ -8,6 +8,8 @@
 #include <math.h>
 #include <portaudio.h>
 
+#include "audio-asan.h"
+
 static void
 test_null_sink_plays (void)
 {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "atl-player.h"
+#include "audio-asan.h"
 
 #define RATE 48000
 

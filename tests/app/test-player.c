@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "atl-player.h"
+#include "audio-asan.h"
 
 static void
 make_melody (AtlMelody *m, int n_bars)
