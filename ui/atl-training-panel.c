@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "atl-config.h"
+#include "atl-feature-label.h"
 #include "atl-plot.h"
 #include "atl-trainer.h"
 
@@ -76,11 +77,11 @@ show_learned (AtlTrainingPanel *self,
 
       if (g_str_has_suffix (item, "↑") || g_str_has_suffix (item, "↓"))
         item[strlen (item) - strlen ("↑")] = '\0';
-      g_strstrip (g_strdelimit (item, "_", ' '));
+      g_strstrip (item);
       if (item[0] == '\0')
         continue;
       value = sign * (double) (n - i) / n;
-      g_ptr_array_add (labels, g_steal_pointer (&item));
+      g_ptr_array_add (labels, atl_feature_label_dup (item));
       g_array_append_val (values, value);
     }
   atl_plot_set_bars (self->learned_plot, (const char * const *) labels->pdata,
@@ -177,7 +178,8 @@ trainer_notify_cb (AtlTrainer       *trainer,
   else if (g_str_equal (pspec->name, "step") && atl_trainer_get_step (trainer) > 0)
     {
       atl_plot_append (self->reward_plot, atl_trainer_get_reward_mean (trainer));
-      atl_plot_append (self->kl_plot, atl_trainer_get_kl (trainer));
+      /* KL itself is never negative; the per-step sample mean can be, by noise. */
+      atl_plot_append (self->kl_plot, MAX (0.0, atl_trainer_get_kl (trainer)));
     }
 }
 
@@ -216,7 +218,7 @@ run_done_cb (GObject      *source,
           atl_plot_append (self->reward_plot,
                            json_object_get_double_member_with_default (metrics, "reward", 0));
           atl_plot_append (self->kl_plot,
-                           json_object_get_double_member_with_default (metrics, "kl", 0));
+                           MAX (0.0, json_object_get_double_member_with_default (metrics, "kl", 0)));
         }
     }
   set_training (self, NULL);
@@ -383,5 +385,7 @@ atl_training_panel_init (AtlTrainingPanel *self)
   atl_plot_set_empty_text (self->accuracy_plot, _("One point per trained version"));
   atl_plot_set_empty_text (self->learned_plot, _("Train once to see what it learned"));
   atl_plot_set_range (self->accuracy_plot, 0.4, 1.0);
+  /* KL starts at zero; only its top follows the data. */
+  atl_plot_set_range (self->kl_plot, 0.0, NAN);
   atl_plot_set_reference (self->accuracy_plot, 0.5);
 }
