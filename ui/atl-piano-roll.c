@@ -26,6 +26,7 @@ struct _AtlPianoRoll
   int       steps_per_bar;
   int       span;       /* semitones between the lowest and highest row, ≥ 12 */
   double    playhead;   /* 0 … 1, −1: none */
+  int       selected;   /* note being edited, −1: none */
 };
 
 enum {
@@ -108,6 +109,22 @@ atl_piano_roll_snapshot (GtkWidget   *widget,
       cairo_close_path (cr);
     }
   cairo_fill (cr);
+
+  /* The note being edited: the same shape again, in the accent's orange, outlined. */
+  if (self->selected >= 0 && self->selected < self->n_notes)
+    {
+      const NoteRect *n = &self->notes[self->selected];
+      double x = pad + n->step * sx + 0.5;
+      double y = h - pad - (n->row + 1) * sy + 0.5;
+
+      cairo_rectangle (cr, x - 1, y - 1, MAX (n->length * sx - 1.5, 2.0) + 2,
+                       MAX (sy - 1.0, 2.0) + 2);
+      cairo_set_source_rgb (cr, 0.902, 0.380, 0.0);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
+      cairo_stroke (cr);
+    }
 
   if (self->playhead >= 0)
     {
@@ -205,6 +222,7 @@ static void
 atl_piano_roll_init (AtlPianoRoll *self)
 {
   self->playhead = -1;
+  self->selected = -1;
   self->span = 12;
   self->steps_per_bar = 16;
 }
@@ -301,4 +319,13 @@ atl_piano_roll_note_at (AtlPianoRoll *self,
         return i;
     }
   return -1;
+}
+
+void
+atl_piano_roll_set_selected (AtlPianoRoll *self,
+                             int           note)
+{
+  g_return_if_fail (ATL_IS_PIANO_ROLL (self));
+  self->selected = note;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -26,5 +26,8 @@ void       atl_piano_roll_set_playhead (AtlPianoRoll    *self,
 int        atl_piano_roll_note_at      (AtlPianoRoll    *self,
                                         double           x,
                                         double           y);
+/* The note drawn as selected (the editor's), −1 for none. */
+void       atl_piano_roll_set_selected (AtlPianoRoll    *self,
+                                        int              note);
 
 G_END_DECLS

@@ -1,11 +1,20 @@
-/* atl-work-viewer.c: the large view of a work; layout in atl-work-viewer.ui. */
+/* atl-work-viewer.c: the large view of a work and its small editor; layout in
+ * atl-work-viewer.ui.
+ *
+ * The viewer edits a copy of the decoded work (self->art or self->melody); nothing is
+ * stored until "Save as New Work", which re-encodes, validates and records the edit as
+ * preferred over the original (atl-work-edit.h).
+ */
 #include "atl-work-viewer.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "atl-config.h"
-#include "atl-art-render.h"
+#include "atl-art-canvas.h"
+#include "atl-palettes.h"
 #include "atl-piano-roll.h"
+#include "atl-work-edit.h"
 
 struct _AtlWorkViewer
 {
@@ -17,13 +26,26 @@ struct _AtlWorkViewer
   AtlSynthParams synth;
   GtkWidget     *stars[5];
 
+  /* The work being edited, a copy of the item's. */
+  gboolean       is_art;
+  AtlArtwork     art;
+  AtlMelody      melody;
+  int            selected;     /* element or note, −1: none */
+  gboolean       dirty;
+  int            drag_x, drag_y;  /* the element's grid position when a drag began */
+
   AdwWindowTitle *window_title;
   GtkButton      *play_button;
+  GtkButton      *save_button;
   GtkStack       *stack;
-  GtkPicture     *picture;
+  AtlArtCanvas   *canvas;
   AtlPianoRoll   *piano_roll;
   GtkLabel       *lineage_label;
+  GtkLabel       *hint_label;
   GtkBox         *stars_box;
+  GtkBox         *swatches_box;
+  GtkWidget      *light_box;
+  GtkWidget      *pitch_box;
 };
 
 G_DEFINE_FINAL_TYPE (AtlWorkViewer, atl_work_viewer, ADW_TYPE_WINDOW)
@@ -64,7 +86,7 @@ play_action_cb (GtkWidget  *widget,
 
   if (atl_player_get_state (self->player) == ATL_PLAYER_STATE_PLAYING)
     atl_player_stop (self->player);
-  else if (!atl_player_play (self->player, atl_work_item_get_melody (self->item), &self->synth, &error))
+  else if (!atl_player_play (self->player, &self->melody, &self->synth, &error))
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), error->message);
 }
 
@@ -72,7 +94,7 @@ static void
 player_cb (AtlWorkViewer *self)
 {
   double total;
-  const AtlMelody *melody = atl_work_item_get_melody (self->item);
+  const AtlMelody *melody = self->is_art ? NULL : &self->melody;
   gboolean playing = atl_player_get_state (self->player) == ATL_PLAYER_STATE_PLAYING;
 
   if (melody == NULL)
@@ -83,6 +105,305 @@ player_cb (AtlWorkViewer *self)
                                playing && total > 0 ? atl_player_get_position (self->player) / total : -1);
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-stop-symbolic"
                                                        : "media-playback-start-symbolic");
+}
+
+/* Editing. */
+
+static void
+update_edit_state (AtlWorkViewer *self)
+{
+  gboolean has = self->selected >= 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.delete", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.nudge", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.colour", has && self->is_art);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.lightness", has && self->is_art);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.save", self->dirty);
+  gtk_widget_set_visible (GTK_WIDGET (self->swatches_box), self->is_art);
+  gtk_widget_set_visible (self->light_box, self->is_art);
+  gtk_widget_set_visible (self->pitch_box, !self->is_art);
+  if (self->is_art)
+    gtk_label_set_label (self->hint_label,
+                         has ? _("Drag or use the arrow keys to move it; pick a colour below")
+                             : _("Click a shape to select it"));
+  else
+    gtk_label_set_label (self->hint_label,
+                         has ? _("↑ and ↓ change its pitch; Delete removes it")
+                             : _("Click a note to select it"));
+}
+
+static void
+select_part (AtlWorkViewer *self,
+             int            index)
+{
+  self->selected = index;
+  if (self->is_art)
+    atl_art_canvas_set_selected (self->canvas, index);
+  else
+    atl_piano_roll_set_selected (self->piano_roll, index);
+  update_edit_state (self);
+}
+
+/* After a change to the copy: redraw it and offer to save. */
+static void
+edited (AtlWorkViewer *self)
+{
+  self->dirty = TRUE;
+  if (self->is_art)
+    atl_art_canvas_set_artwork (self->canvas, &self->art);
+  else
+    atl_piano_roll_set_melody (self->piano_roll, &self->melody);
+  update_edit_state (self);
+}
+
+/* Selects element or note i (what a click does after its hit test); −1 clears. */
+static void
+select_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AtlWorkViewer *self = ATL_WORK_VIEWER (widget);
+  int i = g_variant_get_int32 (parameter);
+  int n = self->is_art ? self->art.n_elements : self->melody.n_notes;
+
+  select_part (self, i >= 0 && i < n ? i : -1);
+}
+
+static void
+delete_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AtlWorkViewer *self = ATL_WORK_VIEWER (widget);
+  gboolean done = self->is_art ? atl_art_delete_element (&self->art, self->selected)
+                               : atl_melody_delete_note (&self->melody, self->selected);
+
+  if (!done)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  select_part (self, -1);
+  edited (self);
+}
+
+/* (dx, dy): grid steps for a shape; for a note dy < 0 is up a semitone. */
+static void
+nudge_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AtlWorkViewer *self = ATL_WORK_VIEWER (widget);
+  int dx, dy;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  if (self->is_art ? atl_art_move_element (&self->art, self->selected, dx, dy)
+                   : dy != 0 && atl_melody_transpose_note (&self->melody, self->selected, -dy))
+    edited (self);
+}
+
+static void
+colour_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AtlWorkViewer *self = ATL_WORK_VIEWER (widget);
+  const AtlArtElement *el = &self->art.elements[MAX (self->selected, 0)];
+
+  if (atl_art_recolour_element (&self->art, self->selected, g_variant_get_int32 (parameter),
+                                el->light))
+    edited (self);
+}
+
+static void
+lightness_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AtlWorkViewer *self = ATL_WORK_VIEWER (widget);
+  const AtlArtElement *el = &self->art.elements[MAX (self->selected, 0)];
+
+  if (atl_art_recolour_element (&self->art, self->selected, el->slot,
+                                el->light + g_variant_get_int32 (parameter)))
+    edited (self);
+  else
+    gtk_widget_error_bell (widget);
+}
+
+static gint64
+save_edit (AtlWorkViewer  *self,
+           GError        **error)
+{
+  gint64 id = atl_work_edit_save (self->store, atl_work_item_get_work (self->item),
+                                  self->is_art ? &self->art : NULL,
+                                  self->is_art ? NULL : &self->melody, error);
+
+  if (id != 0)
+    {
+      self->dirty = FALSE;
+      update_edit_state (self);
+    }
+  return id;
+}
+
+static void
+save_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AtlWorkViewer *self = ATL_WORK_VIEWER (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  gint64 id = save_edit (self, &error);
+
+  if (id == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, error->message);
+      return;
+    }
+  subtitle = g_strdup_printf (_("Saved as work #%" G_GINT64_FORMAT ", preferred over the original"), id);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+gint64
+atl_work_viewer_save (AtlWorkViewer *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (ATL_IS_WORK_VIEWER (self), 0);
+  if (!self->dirty)
+    return 0;
+  id = save_edit (self, &error);
+  if (id == 0)
+    g_warning ("Could not save the edit: %s", error->message);
+  return id;
+}
+
+static void
+canvas_drag_begin_cb (GtkGestureDrag *gesture,
+                      double          x,
+                      double          y,
+                      AtlWorkViewer  *self)
+{
+  double u, v;
+  int hit = atl_art_canvas_to_unit (self->canvas, x, y, &u, &v)
+            ? atl_art_hit_test (&self->art, u, v) : -1;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  select_part (self, hit);
+  if (hit < 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->drag_x = self->art.elements[hit].x;
+  self->drag_y = self->art.elements[hit].y;
+}
+
+static void
+canvas_drag_update_cb (GtkGestureDrag *gesture,
+                       double          dx,
+                       double          dy,
+                       AtlWorkViewer  *self)
+{
+  double scale = atl_art_canvas_get_scale (self->canvas);
+  AtlArtElement *el;
+  int gx, gy;
+
+  if (self->selected < 0 || scale <= 0)
+    return;
+  el = &self->art.elements[self->selected];
+  /* Snapped: the element lands on the codec's 32-step grid, nowhere in between. */
+  gx = self->drag_x + (int) lround (dx / scale * ATL_ART_GRID);
+  gy = self->drag_y + (int) lround (dy / scale * ATL_ART_GRID);
+  if (atl_art_move_element (&self->art, self->selected, gx - el->x, gy - el->y))
+    edited (self);
+}
+
+static void
+roll_pressed_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 AtlWorkViewer   *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->piano_roll));
+  select_part (self, atl_piano_roll_note_at (self->piano_roll, x, y));
+}
+
+static void
+draw_swatch (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        data)
+{
+  const AtlRgb *rgb = data;
+
+  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, rgb->r, rgb->g, rgb->b);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+/* One flat round button per palette colour of the artwork. */
+static void
+add_swatches (AtlWorkViewer *self)
+{
+  const AtlPalette *palette = &ATL_PALETTES[self->art.palette];
+
+  for (int slot = 0; slot < palette->n_colours; slot++)
+    {
+      AtlRgb *rgb = g_new (AtlRgb, 1);
+      GtkWidget *area = gtk_drawing_area_new ();
+      GtkWidget *button = gtk_button_new ();
+      g_autofree char *label = g_strdup_printf (_("Colour %d of the palette"), slot + 1);
+
+      *rgb = atl_palette_colour (self->art.palette, slot, 2, ATL_ART_LIGHT_STEP);
+      gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), 20);
+      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 20);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_swatch, rgb, g_free);
+      gtk_button_set_child (GTK_BUTTON (button), area);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "circular");
+      gtk_widget_set_tooltip_text (button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "viewer.colour");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "i", slot);
+      gtk_box_append (self->swatches_box, button);
+    }
+}
+
+/* Arrows and Delete act on the selection before focus navigation sees them; with nothing
+ * selected the actions are disabled and the keys move focus as usual. */
+static void
+add_edit_shortcuts (AtlWorkViewer *self)
+{
+  static const struct { guint key; int dx, dy; } arrows[] = {
+    { GDK_KEY_Left, -1, 0 }, { GDK_KEY_Right, 1, 0 }, { GDK_KEY_Up, 0, -1 }, { GDK_KEY_Down, 0, 1 },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (arrows[i].key, 0),
+                                                gtk_named_action_new ("viewer.nudge"));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new ("(ii)", arrows[i].dx, arrows[i].dy));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                      gtk_named_action_new ("viewer.delete")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_BackSpace, 0),
+                      gtk_named_action_new ("viewer.delete")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -111,17 +432,30 @@ atl_work_viewer_class_init (AtlWorkViewerClass *klass)
 
   object_class->dispose = atl_work_viewer_dispose;
   g_type_ensure (ATL_TYPE_PIANO_ROLL);
+  g_type_ensure (ATL_TYPE_ART_CANVAS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/atl-work-viewer.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, window_title);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, play_button);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, stack);
-  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, picture);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, canvas);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, save_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, swatches_box);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, light_box);
+  gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, pitch_box);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, piano_roll);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, lineage_label);
   gtk_widget_class_bind_template_child (widget_class, AtlWorkViewer, stars_box);
   gtk_widget_class_install_action (widget_class, "viewer.rate", "i", rate_action_cb);
   gtk_widget_class_install_action (widget_class, "viewer.play", NULL, play_action_cb);
+  gtk_widget_class_install_action (widget_class, "viewer.select", "i", select_action_cb);
+  gtk_widget_class_install_action (widget_class, "viewer.delete", NULL, delete_action_cb);
+  gtk_widget_class_install_action (widget_class, "viewer.nudge", "(ii)", nudge_action_cb);
+  gtk_widget_class_install_action (widget_class, "viewer.colour", "i", colour_action_cb);
+  gtk_widget_class_install_action (widget_class, "viewer.lightness", "i", lightness_action_cb);
+  gtk_widget_class_install_action (widget_class, "viewer.save", NULL, save_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "viewer.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "viewer.play", NULL);
   for (int i = 1; i <= 5; i++)
@@ -131,7 +465,17 @@ atl_work_viewer_class_init (AtlWorkViewerClass *klass)
 static void
 atl_work_viewer_init (AtlWorkViewer *self)
 {
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->selected = -1;
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (canvas_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (canvas_drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->canvas), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (click, "pressed", G_CALLBACK (roll_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->piano_roll), GTK_EVENT_CONTROLLER (click));
+  add_edit_shortcuts (self);
   for (int i = 0; i < 5; i++)
     {
       g_autofree char *label = g_strdup_printf (ngettext ("Rate %d star", "Rate %d stars", i + 1), i + 1);
@@ -171,36 +515,22 @@ atl_work_viewer_new (GtkWindow            *parent,
   show_stars (self, work->rating);
   if (atl_work_item_get_artwork (item) != NULL)
     {
-      AtlMsg msg = { { 0 } };
-      /* One large render on open (≈ 10 ms at 768²) is cheaper than a thread hand-off. */
-      g_autoptr(AtlWorkItem) big = NULL;
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 768, 768);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-
-      atl_art_render_into (atl_work_item_get_artwork (item), surface, &msg);
-      cairo_surface_flush (surface);
-      bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                          (gsize) cairo_image_surface_get_stride (surface) * 768,
-                                          (GDestroyNotify) cairo_surface_destroy, surface);
-      texture = gdk_memory_texture_new (768, 768,
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-                                        GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-#else
-                                        GDK_MEMORY_A8R8G8B8_PREMULTIPLIED,
-#endif
-                                        bytes, (gsize) cairo_image_surface_get_stride (surface));
-      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+      self->is_art = TRUE;
+      self->art = *atl_work_item_get_artwork (item);
+      atl_art_canvas_set_artwork (self->canvas, &self->art);
+      add_swatches (self);
       gtk_stack_set_visible_child_name (self->stack, "art");
       gtk_widget_set_visible (GTK_WIDGET (self->play_button), FALSE);
     }
   else
     {
-      atl_piano_roll_set_melody (self->piano_roll, atl_work_item_get_melody (item));
+      self->melody = *atl_work_item_get_melody (item);
+      atl_piano_roll_set_melody (self->piano_roll, &self->melody);
       gtk_stack_set_visible_child_name (self->stack, "music");
       gtk_window_set_default_size (GTK_WINDOW (self), 880, 520);
       g_signal_connect_swapped (player, "notify::position", G_CALLBACK (player_cb), self);
       g_signal_connect_swapped (player, "notify::state", G_CALLBACK (player_cb), self);
     }
+  update_edit_state (self);
   return self;
 }

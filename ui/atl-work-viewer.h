@@ -1,5 +1,7 @@
 /* atl-work-viewer.h: one work, large — the picture or the piano roll, its lineage, play
- * for melodies, and a 1–5 star rating stored as comparisons (atl_store_rate_work).
+ * for melodies, a 1–5 star rating stored as comparisons (atl_store_rate_work), and a small
+ * editor (select, move, recolour, delete a shape; transpose or delete a note) whose result
+ * is saved as a new work preferred over the original.
  */
 #pragma once
 
@@ -20,5 +22,8 @@ AtlWorkViewer *atl_work_viewer_new (GtkWindow            *parent,
                                     AtlPlayer            *player,
                                     AtlWorkItem          *item,
                                     const AtlSynthParams *synth);
+/* Stores the pending edit as a new work (what "Save as New Work" does); its id, or 0
+ * when there was nothing to save or saving failed (warned). For tests and scripts. */
+gint64         atl_work_viewer_save (AtlWorkViewer *self);
 
 G_END_DECLS
