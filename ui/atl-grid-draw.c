@@ -104,6 +104,33 @@ atl_work_keep_prefix_len (const AtlWork *work)
     }
 }
 
+int
+atl_work_continue_prefix_len (const AtlWork *work)
+{
+  int n = (int) work->n_tokens;
+
+  if (work->domain == ATL_DOMAIN_ART)
+    {
+      int elements = (n - 2 - ATL_ART_PREFIX_LEN) / ATL_ART_TOKENS_PER_ELEMENT;
+
+      return 1 + ATL_ART_PREFIX_LEN + CLAMP (elements / 2, 1, MAX (elements - 1, 1))
+                                      * ATL_ART_TOKENS_PER_ELEMENT;
+    }
+  else
+    {
+      /* i indexes tokens; a BAR token opens each bar, so the prompt ends just before the
+       * bar that starts the second half. */
+      int bars = 0, seen = 0;
+
+      for (int i = 1 + ATL_MUSIC_PREFIX_LEN; i < n; i++)
+        bars += work->tokens[i] == ATL_MUSIC_TOK_BAR;
+      for (int i = 1 + ATL_MUSIC_PREFIX_LEN; i < n; i++)
+        if (work->tokens[i] == ATL_MUSIC_TOK_BAR && ++seen == MAX (bars / 2, 1) + 1)
+          return i;
+      return atl_work_keep_prefix_len (work);
+    }
+}
+
 typedef struct
 {
   AtlDrawItemFunc func;
@@ -180,7 +207,8 @@ sample_new_cells (AtlStore          *store,
       parent = atl_store_get_work (store, req->parent_id, error);
       if (parent == NULL)
         return FALSE;
-      prompt_len = atl_work_keep_prefix_len (parent);
+      prompt_len = req->continue_half ? atl_work_continue_prefix_len (parent)
+                                      : atl_work_keep_prefix_len (parent);
       prompt = g_new (int, prompt_len);
       for (int i = 0; i < prompt_len; i++)
         prompt[i] = parent->tokens[i];

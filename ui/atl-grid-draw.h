@@ -33,6 +33,7 @@ typedef struct
   char    **style;          /* "key=value" prefix choices (owned) */
   gint64   *keep_ids;       /* (count) a work to carry into cell i, 0 = draw (owned) */
   gint64    parent_id;      /* ≠ 0: "more like this": new cells continue this work */
+  gboolean  continue_half;  /* with parent_id: keep its first half ("continue"), not a third */
   int       thumb_size;     /* art thumbnails, pixels */
 } AtlDrawRequest;
 
@@ -73,5 +74,8 @@ AtlDrawResult *atl_grid_draw_finish (GAsyncResult        *result,
 /* The prefix of a work that "more like this" and "continue" keep: BOS, the style and the
  * first elements (art, about a third) or bars (music, the first two). */
 int            atl_work_keep_prefix_len (const AtlWork *work);
+/* What "continue" keeps: BOS, the style and the first half of the elements or bars (at
+ * least one, never all), so the current version writes the rest. */
+int            atl_work_continue_prefix_len (const AtlWork *work);
 
 G_END_DECLS

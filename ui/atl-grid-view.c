@@ -58,7 +58,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtlGridView, atl_grid_view, GTK_TYPE_WIDGET)
 
-static void draw_round (AtlGridView *self, gint64 grid_id, gint64 parent_id);
+static void draw_round (AtlGridView *self, gint64 grid_id, gint64 parent_id,
+                        gboolean continue_half);
 
 static void
 show_toast (AtlGridView *self,
@@ -203,13 +204,13 @@ tile_request_cb (AtlWorkTile *tile,
 
   if (g_str_equal (what, "play"))
     play_tile (self, tile);
-  else if (g_str_equal (what, "more-like-this"))
+  else if (g_str_equal (what, "more-like-this") || g_str_equal (what, "continue"))
     {
       if (!self->busy)
         {
           if (!atl_grid_view_commit_picks (self, NULL, &error))
             show_error (self, error);
-          draw_round (self, 0, atl_work_item_get_id (item));
+          draw_round (self, 0, atl_work_item_get_id (item), g_str_equal (what, "continue"));
         }
     }
   else if (g_str_equal (what, "collect"))
@@ -389,11 +390,13 @@ draw_done_cb (GObject      *source,
 }
 
 /* grid_id ≠ 0 reloads that grid; else draws a new round (keeping locked cells), with
- * parent_id ≠ 0 continuing that work ("more like this"). */
+ * parent_id ≠ 0 continuing that work: from its first third ("more like this") or, with
+ * continue_half, from its first half ("continue"). */
 static void
 draw_round (AtlGridView *self,
             gint64       grid_id,
-            gint64       parent_id)
+            gint64       parent_id,
+            gboolean     continue_half)
 {
   g_autoptr(AtlDrawRequest) request = atl_draw_request_new ();
   guint n;
@@ -413,6 +416,7 @@ draw_round (AtlGridView *self,
   request->temperature = atl_style_panel_get_temperature (self->style_panel);
   request->style = atl_style_panel_dup_style (self->style_panel);
   request->parent_id = parent_id;
+  request->continue_half = continue_half;
   request->thumb_size = 320 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
   if (grid_id == 0 && parent_id == 0)
     {
@@ -515,7 +519,7 @@ next_round_action_cb (GtkWidget  *widget,
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_toast_cb), self, 0);
       show_toast (self, toast);
     }
-  draw_round (self, 0, 0);
+  draw_round (self, 0, 0, FALSE);
 }
 
 static void
@@ -575,7 +579,7 @@ goto_grid_action_cb (GtkWidget  *widget,
       show_error (self, error);
       return;
     }
-  draw_round (self, grid_id, 0);
+  draw_round (self, grid_id, 0, FALSE);
 }
 
 static void
@@ -710,9 +714,9 @@ atl_grid_view_set_session (AtlGridView *self,
   atl_style_panel_set_sliders_json (self->style_panel, session->sliders_json);
   grids = atl_store_list_grids (self->store, session_id, NULL);
   if (grids != NULL && grids->len > 0)
-    draw_round (self, ((AtlGrid *) g_ptr_array_index (grids, grids->len - 1))->id, 0);
+    draw_round (self, ((AtlGrid *) g_ptr_array_index (grids, grids->len - 1))->id, 0, FALSE);
   else
-    draw_round (self, 0, 0);
+    draw_round (self, 0, 0, FALSE);
 }
 
 void

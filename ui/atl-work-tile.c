@@ -399,13 +399,13 @@ atl_work_tile_class_init (AtlWorkTileClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *requests[] = { "open", "export", "more-like-this", "collect", "play" };
+  static const char *requests[] = { "open", "export", "more-like-this", "continue", "collect", "play" };
 
   object_class->dispose = atl_work_tile_dispose;
   widget_class->size_allocate = atl_work_tile_size_allocate;
   widget_class->measure = atl_work_tile_measure;
 
-  /* request::<what> (what = open, export, more-like-this, collect, play). */
+  /* request::<what> (what = open, export, more-like-this, continue, collect, play). */
   signals[SIGNAL_REQUEST] =
     g_signal_new ("request", G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,

@@ -8,9 +8,11 @@
 
 #include "atl-application.h"
 #include "atl-art-codec.h"
+#include "atl-grid-draw.h"
 #include "atl-grid-view.h"
 #include "atl-music-codec.h"
 #include "atl-window.h"
+#include "atl-work-tile.h"
 #include "atl-work-edit.h"
 #include "atl-work-viewer.h"
 #include "ui-test-common.h"
@@ -221,6 +223,42 @@ test_edit_music (void)
   gtk_window_destroy (GTK_WINDOW (viewer));
 }
 
+/* "Continue This" on a tile: a new round whose works all begin with the first half of
+ * the original, token for token, and name it as their parent. */
+static void
+test_continue (void)
+{
+  AtlWindow *window = get_window ();
+  AtlStore *store = atl_window_get_store (window);
+  AtlGridView *view;
+  AtlWorkTile *tile;
+  g_autoptr(AtlWork) original = NULL;
+  gint64 grid_before;
+  int keep;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", "music");
+  view = atl_window_get_grid_view (window, ATL_DOMAIN_MUSIC);
+  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  grid_before = atl_grid_view_get_grid_id (view);
+  tile = ATL_WORK_TILE (ui_test_find_descendant (GTK_WIDGET (view), ATL_TYPE_WORK_TILE));
+  original = atl_store_get_work (store, atl_work_item_get_id (atl_work_tile_get_item (tile)), NULL);
+  keep = atl_work_continue_prefix_len (original);
+  g_assert_cmpint (keep, >, 1 + ATL_MUSIC_PREFIX_LEN);
+  g_assert_cmpint (keep, <, (int) original->n_tokens - 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tile), "tile.continue", NULL));
+  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  g_assert_cmpint (atl_grid_view_get_grid_id (view), !=, grid_before);
+  for (guint i = 0; i < atl_grid_view_get_n_items (view); i++)
+    {
+      const AtlWork *work = atl_work_item_get_work (atl_grid_view_get_item (view, i));
+
+      g_assert_cmpint (work->parent_id, ==, original->id);
+      g_assert_cmpuint (work->n_tokens, >=, (gsize) keep);
+      for (int t = 0; t < keep; t++)
+        g_assert_cmpint (work->tokens[t], ==, original->tokens[t]);
+    }
+}
+
 static void
 activate_cb (GApplication *application,
              gpointer      user_data)
@@ -244,6 +282,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/editor/hit-test", test_hit_test);
   g_test_add_func ("/ui/editor/art", test_edit_art);
   g_test_add_func ("/ui/editor/music", test_edit_music);
+  g_test_add_func ("/ui/editor/continue", test_continue);
 
   app = atl_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
