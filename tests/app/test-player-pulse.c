@@ -15,6 +15,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "atl-player.h"
 #include "audio-asan.h"
@@ -74,6 +75,14 @@ pulse_stop (Pulse *pulse)
   g_clear_pointer (&pulse->recording, g_free);
 }
 
+/* In the child before exec: die with this process, so a failed assertion (which aborts
+ * the test) never leaves a server or a recorder running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* Starts the server; FALSE (with the reason in *why) if it cannot run here. */
 static gboolean
 pulse_start (Pulse  *pulse,
@@ -115,6 +124,7 @@ pulse_start (Pulse  *pulse,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   pulse->server = g_subprocess_launcher_spawn (launcher, &error, "pulseaudio", "-n",
                                                "--daemonize=no", "--exit-idle-time=-1",
                                                "--use-pid-file=no", "--disable-shm=yes",
@@ -145,14 +155,17 @@ pulse_start (Pulse  *pulse,
 static void
 pulse_record (Pulse *pulse)
 {
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GError) error = NULL;
   g_autofree char *rate = g_strdup_printf ("--rate=%d", RATE);
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   pulse->recording = g_build_filename (pulse->dir, "monitor.raw", NULL);
-  pulse->recorder = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, "parec",
-                                      "-d", "nullsink.monitor", "--format=float32le", rate,
-                                      "--channels=1", "--latency-msec=20", pulse->recording,
-                                      NULL);
+  pulse->recorder = g_subprocess_launcher_spawn (launcher, &error, "parec",
+                                                 "-d", "nullsink.monitor", "--format=float32le",
+                                                 rate, "--channels=1", "--latency-msec=20",
+                                                 pulse->recording, NULL);
   g_assert_no_error (error);
 }
 
