@@ -711,6 +711,11 @@ atl_grid_view_set_session (AtlGridView *self,
       return;
     }
   self->session_id = session_id;
+  {
+    g_autofree char *timbre = g_settings_get_string (self->settings, "default-timbre");
+
+    atl_style_panel_set_default_timbre (self->style_panel, timbre);
+  }
   atl_style_panel_set_sliders_json (self->style_panel, session->sliders_json);
   grids = atl_store_list_grids (self->store, session_id, NULL);
   if (grids != NULL && grids->len > 0)
@@ -861,6 +866,7 @@ atl_grid_view_class_init (AtlGridViewClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "grid.next-round", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "grid.next-round", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "grid.undo-pick", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "grid.move", "(ii)", -1, 0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "grid.move", "(ii)", 1, 0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "grid.move", "(ii)", 0, -1);

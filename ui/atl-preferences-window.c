@@ -1,7 +1,9 @@
 /* atl-preferences-window.c: binds the Preferences rows to the application's settings.
  *
  * The sample rate is stored in hertz but shown as a two-item combo row, so it is bound
- * with a mapping between the row's selected index and the setting.
+ * with a mapping between the row's selected index and the setting; the default timbre is
+ * a string choice shown the same way. The export formats are stored as the index their
+ * combo rows show, so they bind directly.
  */
 #include "atl-preferences-window.h"
 
@@ -15,6 +17,13 @@ struct _AtlPreferencesWindow
 
   GtkSpinButton *grid_size_spin;
   AdwComboRow *sample_rate_row;
+  GtkSwitch *auto_train_switch;
+  GtkSpinButton *train_every_spin;
+  AdwComboRow *timbre_row;
+  AdwComboRow *image_format_row;
+  GtkSpinButton *png_size_spin;
+  AdwComboRow *audio_format_row;
+  AdwEntryRow *pattern_row;
 };
 
 G_DEFINE_FINAL_TYPE (AtlPreferencesWindow, atl_preferences_window,
@@ -54,6 +63,37 @@ index_to_rate_cb (const GValue       *value,
   return g_variant_new_int32 (sample_rates[index]);
 }
 
+/* Index i of the timbre row is timbres[i], as in the schema's choices. */
+static const char *const timbres[] = { "pluck", "piano", "flute", "bell" };
+
+static gboolean
+timbre_to_index_cb (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char *name = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (timbres); i++)
+    if (g_str_equal (name, timbres[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+index_to_timbre_cb (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  guint index = g_value_get_uint (value);
+
+  if (index >= G_N_ELEMENTS (timbres))
+    return NULL;
+  return g_variant_new_string (timbres[index]);
+}
+
 static void
 atl_preferences_window_constructed (GObject *object)
 {
@@ -70,6 +110,23 @@ atl_preferences_window_constructed (GObject *object)
                                 self->sample_rate_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
                                 rate_to_index_cb, index_to_rate_cb, NULL, NULL);
+  g_settings_bind (self->settings, "auto-train", self->auto_train_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "train-every", self->train_every_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->auto_train_switch, "active", self->train_every_spin,
+                          "sensitive", G_BINDING_SYNC_CREATE);
+  g_settings_bind_with_mapping (self->settings, "default-timbre", self->timbre_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                timbre_to_index_cb, index_to_timbre_cb, NULL, NULL);
+  g_settings_bind (self->settings, "export-image-format", self->image_format_row, "selected",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "export-png-size", self->png_size_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "export-audio-format", self->audio_format_row, "selected",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "export-pattern", self->pattern_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -139,6 +196,13 @@ atl_preferences_window_class_init (AtlPreferencesWindowClass *klass)
                                                RESOURCE_PREFIX "/atl-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, grid_size_spin);
   gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, sample_rate_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, auto_train_switch);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, train_every_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, timbre_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, image_format_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, png_size_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, audio_format_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlPreferencesWindow, pattern_row);
 }
 
 static void

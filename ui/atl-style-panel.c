@@ -38,6 +38,7 @@ struct _AtlStylePanel
   AtlDomain  domain;
   GPtrArray *slots;      /* Slot * */
   gboolean   loading;    /* set_sliders_json in progress: no `changed` */
+  char      *default_timbre;  /* for sessions that never chose one (Preferences) */
 
   GtkWidget            *scroller;
   AdwPreferencesGroup  *choices_group;
@@ -315,6 +316,8 @@ atl_style_panel_set_sliders_json (AtlStylePanel *self,
           && JSON_NODE_HOLDS_VALUE (json_object_get_member (object, slot->key))
           && json_node_get_value_type (json_object_get_member (object, slot->key)) == G_TYPE_STRING)
         want = json_object_get_string_member (object, slot->key);
+      if (want == NULL && g_str_equal (slot->key, "timbre"))
+        want = self->default_timbre;
       for (guint v = 0; want != NULL && v < slot->values->len; v++)
         if (g_str_equal (g_ptr_array_index (slot->values, v), want))
           selected = v;
@@ -447,12 +450,22 @@ atl_style_panel_dispose (GObject *object)
   G_OBJECT_CLASS (atl_style_panel_parent_class)->dispose (object);
 }
 
+void
+atl_style_panel_set_default_timbre (AtlStylePanel *self,
+                                    const char    *timbre)
+{
+  g_return_if_fail (ATL_IS_STYLE_PANEL (self));
+  g_free (self->default_timbre);
+  self->default_timbre = g_strdup (timbre);
+}
+
 static void
 atl_style_panel_finalize (GObject *object)
 {
   AtlStylePanel *self = ATL_STYLE_PANEL (object);
 
   g_clear_pointer (&self->slots, g_ptr_array_unref);
+  g_clear_pointer (&self->default_timbre, g_free);
   G_OBJECT_CLASS (atl_style_panel_parent_class)->finalize (object);
 }
 

@@ -26,6 +26,9 @@ void       atl_style_panel_set_domain       (AtlStylePanel  *self,
 void       atl_style_panel_set_sliders_json (AtlStylePanel  *self,
                                              const char     *json);
 char      *atl_style_panel_dup_sliders_json (AtlStylePanel  *self);
+/* The timbre a session gets when its sliders never chose one ("default-timbre"). */
+void       atl_style_panel_set_default_timbre (AtlStylePanel *self,
+                                               const char    *timbre);
 /* The prefix choices, NULL-terminated (empty when everything is "Any"). */
 GStrv      atl_style_panel_dup_style        (AtlStylePanel  *self);
 float      atl_style_panel_get_temperature  (AtlStylePanel  *self);

@@ -243,6 +243,44 @@ test_window_secondary (void)
     g_settings_reset (settings, "grid-size");
     g_settings_reset (settings, "sample-rate");
   }
+  {
+    /* Training, instrument and export rows, by their template ids. */
+    GObject *timbre = gtk_widget_get_template_child (GTK_WIDGET (prefs), ATL_TYPE_PREFERENCES_WINDOW, "timbre_row");
+    GObject *every = gtk_widget_get_template_child (GTK_WIDGET (prefs), ATL_TYPE_PREFERENCES_WINDOW, "train_every_spin");
+    GObject *image = gtk_widget_get_template_child (GTK_WIDGET (prefs), ATL_TYPE_PREFERENCES_WINDOW, "image_format_row");
+    GObject *audio = gtk_widget_get_template_child (GTK_WIDGET (prefs), ATL_TYPE_PREFERENCES_WINDOW, "audio_format_row");
+    GObject *size = gtk_widget_get_template_child (GTK_WIDGET (prefs), ATL_TYPE_PREFERENCES_WINDOW, "png_size_spin");
+    GObject *pattern = gtk_widget_get_template_child (GTK_WIDGET (prefs), ATL_TYPE_PREFERENCES_WINDOW, "pattern_row");
+    g_autofree char *shot = NULL;
+
+    adw_combo_row_set_selected (ADW_COMBO_ROW (timbre), 2);
+    g_free (shot);
+    shot = g_settings_get_string (settings, "default-timbre");
+    g_assert_cmpstr (shot, ==, "flute");
+    g_settings_set_string (settings, "default-timbre", "bell");
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (timbre)), ==, 3);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (every), 40);
+    g_assert_cmpint (g_settings_get_int (settings, "train-every"), ==, 40);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (image), 1);
+    g_assert_cmpuint (g_settings_get_uint (settings, "export-image-format"), ==, 1);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (audio), 4);
+    g_assert_cmpuint (g_settings_get_uint (settings, "export-audio-format"), ==, 4);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (size), 1024);
+    g_assert_cmpint (g_settings_get_int (settings, "export-png-size"), ==, 1024);
+    gtk_editable_set_text (GTK_EDITABLE (pattern), "{title}-{seed}");
+    g_free (shot);
+    shot = g_settings_get_string (settings, "export-pattern");
+    g_assert_cmpstr (shot, ==, "{title}-{seed}");
+    g_free (shot);
+    ui_test_wait_for_frames (GTK_WIDGET (prefs), 5);
+    shot = ui_test_screenshot (GTK_WIDGET (prefs), "preferences");
+    g_settings_reset (settings, "default-timbre");
+    g_settings_reset (settings, "train-every");
+    g_settings_reset (settings, "export-image-format");
+    g_settings_reset (settings, "export-audio-format");
+    g_settings_reset (settings, "export-png-size");
+    g_settings_reset (settings, "export-pattern");
+  }
   gtk_window_destroy (prefs);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
