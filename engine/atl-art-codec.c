@@ -31,8 +31,8 @@ clampi (int v, int lo, int hi)
 static void
 read_prefix (const int *tokens, int len, int *n_colours, int *complexity)
 {
-  int p = len > 1 ? tokens[1] - ATL_ART_TOK_PALETTE : 0;
-  int c = len > 3 ? tokens[3] - ATL_ART_TOK_CPLX : ATL_ART_N_COMPLEXITY - 1;
+  int p = len > 2 ? tokens[2] - ATL_ART_TOK_PALETTE : 0;
+  int c = len > 4 ? tokens[4] - ATL_ART_TOK_CPLX : ATL_ART_N_COMPLEXITY - 1;
 
   *n_colours = ATL_PALETTES[clampi (p, 0, ATL_N_PALETTES - 1)].n_colours;
   *complexity = clampi (c, 0, ATL_ART_N_COMPLEXITY - 1);
@@ -63,10 +63,10 @@ next_range (const int *tokens, int len)
   read_prefix (tokens, len, &n_colours, &complexity);
   switch (len)
     {
-    case 1: r.lo = ATL_ART_TOK_PALETTE, r.hi = r.lo + ATL_N_PALETTES; return r;
-    case 2: r.lo = ATL_ART_TOK_BG, r.hi = r.lo + n_colours * ATL_ART_N_LIGHT; return r;
-    case 3: r.lo = ATL_ART_TOK_CPLX, r.hi = r.lo + ATL_ART_N_COMPLEXITY; return r;
-    case 4: r.lo = ATL_ART_TOK_FAMILY, r.hi = r.lo + ATL_ART_N_FAMILIES; return r;
+    case 1: r.lo = ATL_ART_TOK_FAMILY, r.hi = r.lo + ATL_ART_N_FAMILIES; return r;
+    case 2: r.lo = ATL_ART_TOK_PALETTE, r.hi = r.lo + ATL_N_PALETTES; return r;
+    case 3: r.lo = ATL_ART_TOK_BG, r.hi = r.lo + n_colours * ATL_ART_N_LIGHT; return r;
+    case 4: r.lo = ATL_ART_TOK_CPLX, r.hi = r.lo + ATL_ART_N_COMPLEXITY; return r;
     default: break;
     }
 
@@ -149,11 +149,11 @@ atl_art_decode (const int *tokens, int len, AtlArtwork *art, AtlMsg *msg)
   if (status != ATL_OK)
     return status;
   memset (art, 0, sizeof *art);
-  art->palette = tokens[1] - ATL_ART_TOK_PALETTE;
-  art->bg_slot = (tokens[2] - ATL_ART_TOK_BG) / ATL_ART_N_LIGHT;
-  art->bg_light = (tokens[2] - ATL_ART_TOK_BG) % ATL_ART_N_LIGHT;
-  art->complexity = tokens[3] - ATL_ART_TOK_CPLX;
-  art->family = tokens[4] - ATL_ART_TOK_FAMILY;
+  art->family = tokens[1] - ATL_ART_TOK_FAMILY;
+  art->palette = tokens[2] - ATL_ART_TOK_PALETTE;
+  art->bg_slot = (tokens[3] - ATL_ART_TOK_BG) / ATL_ART_N_LIGHT;
+  art->bg_light = (tokens[3] - ATL_ART_TOK_BG) % ATL_ART_N_LIGHT;
+  art->complexity = tokens[4] - ATL_ART_TOK_CPLX;
   art->n_elements = (len - 2 - ATL_ART_PREFIX_LEN) / ATL_ART_TOKENS_PER_ELEMENT;
   for (int i = 0; i < art->n_elements; i++)
     {
@@ -184,10 +184,10 @@ atl_art_encode (const AtlArtwork *art, int *tokens, int capacity, int *len, AtlM
   if (capacity < 2 + ATL_ART_PREFIX_LEN + art->n_elements * ATL_ART_TOKENS_PER_ELEMENT)
     return atl_fail (msg, ATL_ERR_RANGE, "token buffer of %d is too small", capacity);
   tokens[n++] = ATL_TOKEN_BOS;
+  tokens[n++] = ATL_ART_TOK_FAMILY + art->family;
   tokens[n++] = ATL_ART_TOK_PALETTE + art->palette;
   tokens[n++] = ATL_ART_TOK_BG + art->bg_slot * ATL_ART_N_LIGHT + art->bg_light;
   tokens[n++] = ATL_ART_TOK_CPLX + art->complexity;
-  tokens[n++] = ATL_ART_TOK_FAMILY + art->family;
   for (int i = 0; i < art->n_elements; i++)
     {
       const AtlArtElement *e = &art->elements[i];
@@ -221,10 +221,10 @@ atl_art_prompt (int palette, int bg_slot, int bg_light, int complexity, AtlArtFa
     return atl_fail (msg, ATL_ERR_RANGE, "complexity %d or family %d out of range",
                      complexity, family);
   out[0] = ATL_TOKEN_BOS;
-  out[1] = ATL_ART_TOK_PALETTE + palette;
-  out[2] = ATL_ART_TOK_BG + bg_slot * ATL_ART_N_LIGHT + bg_light;
-  out[3] = ATL_ART_TOK_CPLX + complexity;
-  out[4] = ATL_ART_TOK_FAMILY + family;
+  out[1] = ATL_ART_TOK_FAMILY + family;
+  out[2] = ATL_ART_TOK_PALETTE + palette;
+  out[3] = ATL_ART_TOK_BG + bg_slot * ATL_ART_N_LIGHT + bg_light;
+  out[4] = ATL_ART_TOK_CPLX + complexity;
   return ATL_OK;
 }
 

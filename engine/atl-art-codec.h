@@ -1,6 +1,6 @@
 /* atl-art-codec.h: the art domain's codec — tokens ↔ AtlArtwork.
  *
- * Sequence: BOS, palette, background, complexity, family (the prefix: what the sliders
+ * Sequence: BOS, family, palette, background, complexity (the prefix: what the sliders
  * set), then 1 … 48 elements of exactly 8 tokens each, then EOS:
  *
  *   kind  x  y  size  shape  colour  alpha  stroke
@@ -20,7 +20,10 @@
 #include "atl-artwork.h"
 #include "atl-codec.h"
 
-#define ATL_ART_CODEC_VERSION      1
+/* Version 2 put the family first: a policy samples the prefix left to right, so a slot
+ * can only be conditioned on the slots before it, and a requested family must be able to
+ * choose its own palette, background and complexity. */
+#define ATL_ART_CODEC_VERSION      2
 #define ATL_ART_PREFIX_LEN         4
 #define ATL_ART_TOKENS_PER_ELEMENT 8
 #define ATL_ART_MAX_LEN            (1 + ATL_ART_PREFIX_LEN \

@@ -120,9 +120,9 @@ test_generator_style_errors (void)
 
   g_assert_true (atl_style_prefix_parse (art, art_style, &prefix, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (art->token_name (art, prefix.forced[0]), ==, "pal:bauhaus");
-  g_assert_cmpstr (art->token_name (art, prefix.forced[3]), ==, "family:ink");
-  g_assert_cmpint (prefix.forced[1], ==, -1);
+  g_assert_cmpstr (art->token_name (art, prefix.forced[0]), ==, "family:ink");
+  g_assert_cmpstr (art->token_name (art, prefix.forced[1]), ==, "pal:bauhaus");
+  g_assert_cmpint (prefix.forced[2], ==, -1);
 }
 
 static void

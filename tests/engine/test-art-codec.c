@@ -151,9 +151,10 @@ test_invalid (void)
   g_assert_cmpint (codec->validate (codec, good, len, NULL), ==, ATL_OK);
 
   struct { int pos; int token; const char *why; } cases[] = {
-    { 0, ATL_ART_TOK_PALETTE, "no BOS" },
-    { 1, ATL_ART_TOK_BG, "background where the palette goes" },
-    { 2, ATL_ART_TOK_BG + 5 * ATL_ART_N_LIGHT, "background slot 5 of a 5-colour palette" },
+    { 0, ATL_ART_TOK_FAMILY, "no BOS" },
+    { 1, ATL_ART_TOK_PALETTE, "palette where the family goes" },
+    { 2, ATL_ART_TOK_BG, "background where the palette goes" },
+    { 3, ATL_ART_TOK_BG + 5 * ATL_ART_N_LIGHT, "background slot 5 of a 5-colour palette" },
     { 5, ATL_ART_TOK_X, "x where the kind goes" },
     { 10, ATL_ART_TOK_COLOUR + 5 * ATL_ART_N_LIGHT, "colour slot 5 of a 5-colour palette" },
     { 6, ATL_ART_VOCAB_SIZE, "a token outside the vocabulary" },
@@ -189,7 +190,7 @@ test_invalid (void)
   bad[len - 4] = ATL_TOKEN_EOS;
   g_assert_cmpint (codec->validate (codec, bad, len - 3, NULL), !=, ATL_OK);
   memcpy (bad, good, len * sizeof (int));
-  bad[3] = ATL_ART_TOK_CPLX + 0;   /* at most 4 elements */
+  bad[4] = ATL_ART_TOK_CPLX + 0;   /* at most 4 elements */
   if (art.n_elements > 4)
     g_assert_cmpint (codec->validate (codec, bad, len, NULL), !=, ATL_OK);
   g_assert_cmpint (codec->validate (codec, good, 3, NULL), !=, ATL_OK);
