@@ -146,7 +146,7 @@ atl_work_item_new (AtlWork  *work,
   if (status != ATL_OK)
     {
       atl_set_engine_error (error, status, &msg);
-      g_prefix_error (error, _("Work %" G_GINT64_FORMAT " does not decode: "), work->id);
+      g_prefix_error (error, _("Work %lld does not decode: "), (long long) work->id);
       return NULL;
     }
   self->favourite = work->favourite;
@@ -236,8 +236,9 @@ atl_work_item_dup_lineage (AtlWorkItem *self)
 {
   if (self->work->parent_id != 0)
     /* Translators: lineage of a work: its model version, round and parent work. */
-    return g_strdup_printf (_("Model version %u, round %u, from work #%" G_GINT64_FORMAT),
-                            self->version_number, self->round, self->work->parent_id);
+    return g_strdup_printf (_("Model version %u, round %u, from work #%lld"),
+                            self->version_number, self->round,
+                            (long long) self->work->parent_id);
   /* Translators: lineage of a work: the model version and round it came from. */
   return g_strdup_printf (_("Model version %u, round %u"), self->version_number, self->round);
 }

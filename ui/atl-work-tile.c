@@ -51,13 +51,13 @@ update_accessible_name (AtlWorkTile *self)
   if (self->item == NULL)
     label = g_strdup_printf (_("Candidate %d, being drawn"), self->position + 1);
   else if (atl_work_item_get_domain (self->item) == ATL_DOMAIN_ART)
-    label = g_strdup_printf (_("Image %d, seed %" G_GUINT64_FORMAT "%s%s"), self->position + 1,
-                             atl_work_item_get_work (self->item)->seed,
+    label = g_strdup_printf (_("Image %d, seed %llu%s%s"), self->position + 1,
+                             (unsigned long long) atl_work_item_get_work (self->item)->seed,
                              atl_work_item_get_favourite (self->item) ? _(", favourite") : "",
                              atl_work_item_get_rejected (self->item) ? _(", rejected") : "");
   else
-    label = g_strdup_printf (_("Melody %d, seed %" G_GUINT64_FORMAT "%s%s"), self->position + 1,
-                             atl_work_item_get_work (self->item)->seed,
+    label = g_strdup_printf (_("Melody %d, seed %llu%s%s"), self->position + 1,
+                             (unsigned long long) atl_work_item_get_work (self->item)->seed,
                              atl_work_item_get_favourite (self->item) ? _(", favourite") : "",
                              atl_work_item_get_rejected (self->item) ? _(", rejected") : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

@@ -261,7 +261,8 @@ save_action_cb (GtkWidget  *widget,
       adw_window_title_set_subtitle (self->window_title, error->message);
       return;
     }
-  subtitle = g_strdup_printf (_("Saved as work #%" G_GINT64_FORMAT ", preferred over the original"), id);
+  subtitle = g_strdup_printf (_("Saved as work #%lld, preferred over the original"),
+                              (long long) id);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -501,8 +502,8 @@ atl_work_viewer_new (GtkWindow            *parent,
   AtlWorkViewer *self = g_object_new (ATL_TYPE_WORK_VIEWER, "transient-for", parent, NULL);
   const AtlWork *work = atl_work_item_get_work (item);
   g_autofree char *title = work->title ? g_strdup (work->title)
-                                       : g_strdup_printf (_("Work #%" G_GINT64_FORMAT), work->id);
-  g_autofree char *seed = g_strdup_printf (_("Seed %" G_GUINT64_FORMAT), work->seed);
+                                       : g_strdup_printf (_("Work #%lld"), (long long) work->id);
+  g_autofree char *seed = g_strdup_printf (_("Seed %llu"), (unsigned long long) work->seed);
   g_autofree char *lineage = atl_work_item_dup_lineage (item);
 
   self->store = g_object_ref (store);
