@@ -264,6 +264,46 @@ pick (const Ctx   *c,
   return TRUE;
 }
 
+/* Held-out pairwise accuracy with rounds r ≡ f (mod 5) held out in fold f. */
+static double
+grouped_accuracy (const AtlRewardConfig *rc,
+                  const float           *x,
+                  int                    n_works,
+                  const AtlRewardPair   *pairs,
+                  const int             *round_of,
+                  int                    n_pairs,
+                  AtlRng                *rng)
+{
+  g_autofree AtlRewardPair *train = g_new (AtlRewardPair, n_pairs);
+  g_autofree float *score = g_new (float, n_works);
+  double right = 0.0, total = 0.0;
+
+  for (int f = 0; f < 5; f++)
+    {
+      AtlReward *model = NULL;
+      AtlMsg msg;
+      int nt = 0;
+
+      for (int p = 0; p < n_pairs; p++)
+        if (round_of[p] % 5 != f)
+          train[nt++] = pairs[p];
+      if (nt == 0 || nt == n_pairs || atl_reward_new (rc, &model, &msg) != ATL_OK)
+        continue;
+      if (atl_reward_fit (model, x, n_works, train, nt, NULL, rng, NULL, &msg) == ATL_OK
+          && atl_reward_predict (model, x, n_works, score, NULL, NULL, &msg) == ATL_OK)
+        for (int p = 0; p < n_pairs; p++)
+          if (round_of[p] % 5 == f)
+            {
+              float d = score[pairs[p].winner] - score[pairs[p].loser];
+
+              right += d > 0 ? 1.0 : d == 0 ? 0.5 : 0.0;
+              total += 1.0;
+            }
+      atl_reward_free (model);
+    }
+  return total > 0 ? right / total : NAN;
+}
+
 static AtlBenchLoopRow *
 new_row (const Ctx  *c,
          const char *method)
@@ -314,6 +354,7 @@ run_learning (const Ctx        *c,
   g_autoptr(AtlTokenSet) works = atl_token_set_new ();
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (AtlRewardPair));
   g_autoptr(GArray) favs = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) pair_round = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr(AtlLearner) learner = NULL;
   AtlBenchLoopRow *row = new_row (c, method == ATL_LEARNER_RLOO ? "rloo" : "dpo");
   AtlLearnerConfig lc;
@@ -342,6 +383,8 @@ run_learning (const Ctx        *c,
                  grid, error)
           || !pick (c, grid, &rng, works, pairs, favs, error))
         return FALSE;
+      while (pair_round->len < pairs->len)
+        g_array_append_val (pair_round, r);
       t0 = g_get_monotonic_time ();
       c0 = cpu_seconds ();
       if (!atl_learner_fit (learner, works, (AtlRewardPair *) pairs->data, (int) pairs->len,
@@ -365,6 +408,9 @@ run_learning (const Ctx        *c,
                      error)
               || !judge (c, eval, &tmp, error))
             return FALSE;
+          if (c->opt->verbose)
+            g_printerr ("  %s %s after round %d: win rate %.2f, spread %.2f\n", row->taste,
+                        row->method, r, tmp.win_rate, tmp.diversity);
           if (r == 3)
             row->win_rate_3 = tmp.win_rate;
           if (r == c->opt->rounds)
@@ -383,23 +429,21 @@ run_learning (const Ctx        *c,
   if (round_cpu != NULL)
     *round_cpu = cpu / c->opt->rounds;
 
-  /* The reward model's held-out accuracy on this run's comparisons. */
+  /* The reward model's held-out accuracy on this run's comparisons, folds by round: a
+   * favourite sits in every pair of its grid, so folds over pairs would test on works the
+   * model trained on. */
   {
     AtlRewardConfig rc = lc.reward;
     g_autofree float *x = NULL;
-    AtlMsg msg = { { 0 } };
-    float acc = NAN;
 
     rc.n_features = c->codec->n_features;
     rc.n_embed = atl_learner_get_row_width (learner) - rc.n_features;
     x = g_new (float, (gsize) atl_token_set_get_size (works) * (rc.n_features + rc.n_embed));
     if (!atl_learner_rows (learner, works, x, error))
       return FALSE;
-    if (atl_reward_cross_validate (&rc, x, (int) atl_token_set_get_size (works),
-                                   (AtlRewardPair *) pairs->data, (int) pairs->len, NULL, 5,
-                                   &rng, &acc, NULL, &msg) != ATL_OK)
-      return atl_set_engine_error (error, ATL_ERR_INVALID, &msg);
-    row->rm_accuracy = acc;
+    row->rm_accuracy = grouped_accuracy (&rc, x, (int) atl_token_set_get_size (works),
+                                         (AtlRewardPair *) pairs->data,
+                                         (int *) pair_round->data, (int) pairs->len, &rng);
   }
 
   if (method == ATL_LEARNER_RLOO && c->opt->methods != NULL

@@ -46,7 +46,7 @@ typedef struct
   double  kl;             /* per sequence, NaN for non-policies */
   double  diversity;      /* feature spread relative to base (geometric mean of std ratios) */
   double  distinct;       /* distinct works / samples, relative to base's */
-  double  rm_accuracy;    /* k-fold held-out (NaN where no reward model) */
+  double  rm_accuracy;    /* held out by round, 5 folds (NaN where no reward model) */
   double  in_key;         /* music: RL Tuner metrics of the samples (NaN for art) */
   double  repeats;
   int     n_seeds;
