@@ -53,9 +53,12 @@ atl_taste_lookup (const AtlCodec *codec,
   return -1;
 }
 
-/* Mean onset pitch of the middle third above that of the outer thirds, in fourths. */
+/* A rising line: the mean onset pitch of the last third of the notes above that of the
+ * first third, in fifths. (An arching taste — the middle third above both ends — was
+ * tried first: the reward model cannot see it in the codec's features or the mean-pooled
+ * embedding, so best-of-8 by the model did no better than chance; see the issue note.) */
 static float
-arch (const AtlMelody *m)
+rising (const AtlMelody *m)
 {
   double sum[3] = { 0 }, count[3] = { 0 };
 
@@ -68,7 +71,7 @@ arch (const AtlMelody *m)
       sum[third] += m->notes[i].pitch;
       count[third] += 1.0;
     }
-  return (float) ((sum[1] / count[1] - 0.5 * (sum[0] / count[0] + sum[2] / count[2])) / 5.0);
+  return (float) ((sum[2] / count[2] - sum[0] / count[0]) / 7.0);
 }
 
 static AtlStatus
@@ -90,7 +93,7 @@ music_utility (int        taste,
   switch (taste)
     {
     case 0:
-      *out = arch (m);
+      *out = rising (m);
       break;
     case 1:
       *out = 5.0f * f[30];
