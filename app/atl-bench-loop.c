@@ -50,6 +50,7 @@ atl_bench_loop_options_init (AtlBenchLoopOptions *o)
     .domain = ATL_DOMAIN_MUSIC,
     .rounds = 10, .grid = 12, .steps = 20, .eval_pairs = 400, .seeds = 1, .threads = 2,
     .noise = 0.5f, .beta = NAN, .kl_target = NAN, .kl_budget = NAN, .lr = NAN,
+    .kl_in_loss = -1,
   };
 }
 
@@ -329,6 +330,8 @@ apply_options (const AtlBenchLoopOptions *o,
     lc->tuner.kl_budget = o->kl_budget;
   if (!isnan (o->lr))
     lc->tuner.lr = o->lr;
+  if (o->kl_in_loss >= 0)
+    lc->tuner.kl_in_loss = o->kl_in_loss;
 }
 
 /* A learning session (RLOO or DPO); adds its row, and for RLOO the best-of-8 row. */
@@ -877,6 +880,8 @@ atl_cli_bench_loop_cb (int      argc,
       { "kl-target", 0, 0, G_OPTION_ARG_DOUBLE, &kl_target, "KL target, nats", "X" },
       { "kl-budget", 0, 0, G_OPTION_ARG_DOUBLE, &kl_budget, "KL budget, nats", "X" },
       { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Tuner learning rate", "LR" },
+      { "kl-in-loss", 0, 0, G_OPTION_ARG_INT, &o.kl_in_loss,
+        "1: KL as a per-token loss term, 0: in the reward", "0|1" },
       { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "A line per round on stderr", NULL },
       { NULL }
     };

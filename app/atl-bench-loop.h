@@ -34,6 +34,7 @@ typedef struct
   float        kl_target;    /* NaN: default */
   float        kl_budget;    /* NaN: default */
   float        lr;           /* NaN: default */
+  int          kl_in_loss;   /* −1: default */
   gboolean     verbose;      /* a line per round on stderr */
 } AtlBenchLoopOptions;
 

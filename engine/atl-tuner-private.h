@@ -45,6 +45,7 @@ struct _AtlTuner
   float              *aux;         /* (cap) scratch per row */
   float              *base_logp;   /* (cap, L) */
   unsigned char      *allowed;     /* (cap, L, V) the grammar's mask at every position */
+  float              *dlogp;       /* (cap, L) dJ/dlogp when KL is in the loss */
   AtlTunerBatch       batch;
 
   int                 n_prompts;   /* stored prompts */

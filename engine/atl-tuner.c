@@ -30,6 +30,7 @@ atl_tuner_config_init (AtlTunerConfig *config,
     .kl_rate = 0.1f,
     .kl_budget = 8.0f,
     .prior_weight = 0.0f,
+    .kl_in_loss = 0,
     .probe_every = 10,
     .n_probe = 48,
     .diversity_floor = 0.85f,
@@ -135,6 +136,7 @@ atl_tuner_new (const AtlTunerConfig *config,
   t->aux = alloc0 (cap, sizeof (float), &failed);
   t->base_logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->allowed = alloc0 ((size_t) cap * t->L * pc->vocab, 1, &failed);
+  t->dlogp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->batch.cap = cap;
   t->batch.inp = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
   t->batch.tgt = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
@@ -182,6 +184,7 @@ atl_tuner_free (AtlTuner *t)
   free (t->aux);
   free (t->base_logp);
   free (t->allowed);
+  free (t->dlogp);
   free (t->batch.inp);
   free (t->batch.tgt);
   free (t->batch.mask);
@@ -540,7 +543,8 @@ atl_tuner_rloo_step (AtlTuner           *t,
         }
       kl[b] = (float) d;
       ll[b] = n > 0.0 ? (float) (lb / n) : 0.0f;
-      R[b] = t->reward[b] - t->beta * kl[b] + c->prior_weight * ll[b];
+      R[b] = t->reward[b] + c->prior_weight * ll[b]
+             - (c->kl_in_loss ? 0.0f : t->beta * kl[b]);
       kl_mean += d / B;
       r_mean += t->reward[b] / (double) B;
       ll_mean += ll[b] / (double) B;
@@ -577,7 +581,22 @@ atl_tuner_rloo_step (AtlTuner           *t,
   for (int b = 0; b < B; b++)
     w[b] = adv[b] / (float) B;
   atl_policy_zero_grads (t->policy);
-  status = atl_policy_backward (t->policy, w, msg);
+  if (c->kl_in_loss)
+    {
+      /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
+       * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
+      for (int b = 0; b < B; b++)
+        for (int s = 0; s < bt->T; s++)
+          {
+            size_t i = (size_t) b * bt->T + s;
+            float r = expf (fminf (t->base_logp[i] - t->slogp[i], 10.0f));
+
+            t->dlogp[i] = bt->mask[i] * (-adv[b] + t->beta * (1.0f - r)) / (float) B;
+          }
+      status = atl_policy_backward_logp (t->policy, t->dlogp, msg);
+    }
+  else
+    status = atl_policy_backward (t->policy, w, msg);
   if (status == ATL_OK)
     status = atl_adamw_step (t->opt, &adamw, params, atl_policy_get_grads (t->policy),
                              &report->grad_norm, msg);

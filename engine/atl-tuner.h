@@ -82,6 +82,9 @@ typedef struct
   float          kl_rate;         /* controller gain per step, default 0.1 */
   float          kl_budget;       /* stop above this mean KL per sequence, default 8 */
   float          prior_weight;    /* α on base log-likelihood per token, default 0 */
+  int            kl_in_loss;      /* 1: β·KL leaves R and enters the loss per token as
+                                   * GRPO does (k3, its gradient exact per token): R's
+                                   * noise then carries no KL sampling noise. Default 0 */
   int            probe_every;     /* diversity probe period in steps, default 10; 0 off */
   int            n_probe;         /* NP probe sequences, default 48 */
   float          diversity_floor; /* stop below this fraction of base spread, default 0.85 */

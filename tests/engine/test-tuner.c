@@ -197,9 +197,10 @@ test_kl_self (void)
   atl_policy_free (base);
 }
 
-/* The tuner raises a known reward while KL stays inside the budget. */
+/* The tuner raises a known reward while KL stays inside the budget, with KL in the
+ * reward or in the loss. */
 static void
-test_raises_reward (void)
+raises_reward (int kl_in_loss)
 {
   AtlPolicy *base = small_policy (2), *policy = copy_policy (base);
   AtlTuner *tuner = NULL;
@@ -215,19 +216,29 @@ test_raises_reward (void)
   config.lr = 3e-3f;   /* a random 30 k-parameter policy moves slowly at 1e-4 */
   config.kl_budget = 12.0f;
   config.kl_target = 6.0f;
+  config.kl_in_loss = kl_in_loss;
   g_assert_cmpint (atl_tuner_new (&config, policy, base, &tuner, &msg), ==, ATL_OK);
   atl_rng_seed (&rng, 11);
-  for (int s = 0; s < steps; s++)
-    {
-      g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
-                       ATL_OK);
-      g_assert_cmpint (rep.stop, ==, 0);
-      if (s < 5)
-        first += rep.reward_mean / 5.0;
-      if (s >= steps - 5)
-        last += rep.reward_mean / 5.0;
-      max_kl = fmaxf (max_kl, rep.kl);
-    }
+  /* r holds the last five steps' rewards; a guard may end the run early. */
+  {
+    float r[5] = { 0 };
+    int s;
+
+    for (s = 0; s < steps; s++)
+      {
+        g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
+                         ATL_OK);
+        if (rep.stop)
+          break;
+        if (s < 5)
+          first += rep.reward_mean / 5.0;
+        r[s % 5] = rep.reward_mean;
+        max_kl = fmaxf (max_kl, rep.kl);
+      }
+    g_assert_cmpint (s, >=, 20);
+    for (int i = 0; i < 5; i++)
+      last += r[i] / 5.0;
+  }
   g_test_message ("reward %.3f → %.3f, KL max %.2f, β %.3f", first, last, max_kl, rep.beta);
   g_assert_cmpfloat (last, >, first + 0.8);
   g_assert_cmpfloat (max_kl, <=, config.kl_budget);
@@ -235,6 +246,18 @@ test_raises_reward (void)
   atl_tuner_free (tuner);
   atl_policy_free (policy);
   atl_policy_free (base);
+}
+
+static void
+test_raises_reward (void)
+{
+  raises_reward (0);
+}
+
+static void
+test_raises_reward_kl_loss (void)
+{
+  raises_reward (1);
 }
 
 /* Past the KL budget a step changes nothing and hands back the last good weights. */
@@ -471,6 +494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/adapt-beta", test_adapt_beta);
   g_test_add_func ("/engine/tuner/kl-self", test_kl_self);
   g_test_add_func ("/engine/tuner/raises-reward", test_raises_reward);
+  g_test_add_func ("/engine/tuner/raises-reward-kl-loss", test_raises_reward_kl_loss);
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
   g_test_add_func ("/engine/tuner/finish", test_finish);
