@@ -237,7 +237,7 @@ columns_for (guint n)
   return n <= 9 ? 3 : 4;
 }
 
-/* Empties the grid and puts n placeholder tiles in it. */
+/* Empties the grid and puts n empty tiles in it, to be filled as works arrive. */
 static void
 reset_cells (AtlGridView *self,
              guint        n)
