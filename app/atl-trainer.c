@@ -12,6 +12,7 @@
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
 #include "atl-model.h"
+#include "atl-model-folder.h"
 #include "atl-nn.h"
 
 typedef struct
@@ -376,6 +377,7 @@ run_worker (GTask        *task,
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (AtlRewardPair));
   g_autofree char *dir = NULL, *path = NULL, *sha = NULL, *metrics = NULL;
   g_autoptr(GHashTable) provenance = NULL;
+  g_autoptr(AtlModelFolder) folder = NULL;
   const AtlCodec *codec;
   AtlLearnerConfig config;
   AtlLearnerFitReport fit;
@@ -438,12 +440,11 @@ run_worker (GTask        *task,
     dir = g_build_filename (self->store_dir, "models", sid, NULL);
   }
   path = g_strdup_printf ("%s/v%u.safetensors", dir, next);
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "Cannot create the model folder “%s”: %s", dir, g_strerror (errno));
-      goto fail;
-    }
+  /* Held until the version is recorded: no other trainer writes here meanwhile, so the
+   * temps the lock sweeps away are those of killed writers. */
+  folder = atl_model_folder_lock (dir, NULL, &error);
+  if (folder == NULL)
+    goto fail;
   provenance = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (provenance, "atelier.tuning", metrics);
   if (!atl_model_save (policy, codec, provenance, path, &sha, &error))
