@@ -249,6 +249,10 @@ _atl_abc_layout (AtlTune    *tune,
 
           place (&pending, ev, pos);
           pos += ev->dur;
+          /* Checked per event: a measure of many long notes must not carry pos past
+           * what the grid's int steps hold before the measure ends. */
+          if (pos / ATL_ABC_TICKS_SIXTEENTH > MAX_STEPS)
+            break;
         }
       if (pos / ATL_ABC_TICKS_SIXTEENTH > MAX_STEPS)
         {

@@ -17,6 +17,9 @@
 
 #define NO_ACC 127          /* baracc[] entry: no accidental written in this bar */
 #define MAX_LEN_FACTOR 4096 /* a note at most 4096 units (or 1/4096 of one) long */
+/* Longest note or rest, in ticks: 64 whole notes, far beyond any window (8 bars of 12/8),
+ * and small enough that a duration times any factor a length can carry stays in 64 bits. */
+#define MAX_NOTE_TICKS ((gint64) ATL_ABC_TICKS_WHOLE * 64)
 
 typedef struct
 {
@@ -257,6 +260,8 @@ emit (Parser  *p,
   ev.dur = n / d;
   if (ev.dur <= 0)
     return fail (error, p, ATL_MUSIC_ERROR_RANGE, "a note shorter than 1/5760");
+  if (ev.dur > MAX_NOTE_TICKS)
+    return fail (error, p, ATL_MUSIC_ERROR_RANGE, "a note or rest longer than 64 whole notes");
   g_array_append_val (open_measure (p)->events, ev);
   if (pitch >= 0)
     p->n_notes++;
@@ -574,7 +579,14 @@ parse_music (Parser     *p,
               AtlAbcEvent *last = &g_array_index (p->cur->events, AtlAbcEvent,
                                                   p->cur->events->len - 1);
 
+              /* Each run of up to three marks dots the note again: "C>>>>>>" grows it
+               * geometrically, so the bound is checked every time. */
               last->dur = c == '>' ? last->dur * (2 * pow2 - 1) / pow2 : last->dur / pow2;
+              if (last->dur > MAX_NOTE_TICKS)
+                return fail (error, p, ATL_MUSIC_ERROR_RANGE,
+                             "a note or rest longer than 64 whole notes");
+              if (last->dur <= 0)
+                return fail (error, p, ATL_MUSIC_ERROR_RANGE, "a note shorter than 1/5760");
             }
           p->broken_num = c == '>' ? 1 : 2 * pow2 - 1;
           p->broken_den = pow2;
