@@ -417,7 +417,7 @@ atl_bench_art_run (const AtlBenchArtOptions *options,
   if (gen == NULL || !atl_style_prefix_parse (codec, NULL, &style, error))
     return FALSE;
 
-  if (!build_space (options->n_corpus, space, &corpus_x, r, error))
+  if (!options->speed_only && !build_space (options->n_corpus, space, &corpus_x, r, error))
     return FALSE;
 
   base_x = g_new (float, (gsize) n * F);
@@ -433,6 +433,8 @@ atl_bench_art_run (const AtlBenchArtOptions *options,
                    "bench art: only %d of %d base samples are valid", r->n_valid, n);
       return FALSE;
     }
+  if (options->speed_only)
+    return bench_speed (gen, codec, arts, options->speed_runs, r, error);
   r->diversity_base = mean_pairwise (space, base_x, r->n_valid);
   r->diversity_corpus = mean_pairwise (space, corpus_x, options->n_corpus);
   r->diversity_ratio = r->diversity_base / r->diversity_corpus;

@@ -23,6 +23,8 @@ typedef struct
   int         n_corpus;       /* corpus compositions for the centroids (4500) */
   int         speed_runs;     /* timed repetitions (medians; 7, the 4096² PNG ≤ 3) */
   int         threads;        /* BLAS threads (2, as the studio) */
+  gboolean    speed_only;     /* only the speed figures (for `atelier bench all`): the
+                               * corpus, diversity and conditioning are skipped */
 } AtlBenchArtOptions;
 
 typedef struct

@@ -347,7 +347,7 @@ atl_bench_music_run (const AtlBenchMusicOptions *options,
     return FALSE;
   r->corpus_dir = options->corpus_dir != NULL ? g_strdup (options->corpus_dir)
                                               : atl_bench_music_default_corpus ();
-  if (!g_file_test (r->corpus_dir, G_FILE_TEST_IS_DIR))
+  if (!options->speed_only && !g_file_test (r->corpus_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
                    "the music corpus folder “%s” does not exist; pass --corpus DIR "
@@ -365,11 +365,14 @@ atl_bench_music_run (const AtlBenchMusicOptions *options,
   policy = atl_model_load (r->model_path, NULL, codec, error);
   if (policy == NULL)
     return FALSE;
-  corpus = atl_music_corpus_load (r->corpus_dir, error);
-  if (corpus == NULL)
-    return FALSE;
   gen = atl_generator_new (policy, codec, error);
   if (gen == NULL || !atl_style_prefix_parse (codec, NULL, &style, error))
+    return FALSE;
+  if (options->speed_only)
+    return bench_sample_speed (gen, &style, options->speed_runs, r, error)
+           && bench_synth_speed (options->speed_runs, r, error);
+  corpus = atl_music_corpus_load (r->corpus_dir, error);
+  if (corpus == NULL)
     return FALSE;
 
   if (!bench_samples (gen, codec, &style, options->n_samples, r, error)

@@ -25,6 +25,8 @@ typedef struct
   int         n_train_nll;    /* training windows in the NLL subset (2000) */
   int         speed_runs;     /* timed repetitions per speed figure, median (7) */
   int         threads;        /* BLAS threads (2, as the studio) */
+  gboolean    speed_only;     /* only sampling and synth speed (for `atelier bench all`):
+                               * no corpus, validity, metrics or NLL */
 } AtlBenchMusicOptions;
 
 typedef struct

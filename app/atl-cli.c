@@ -7,9 +7,11 @@
 #include "atl-cli.h"
 
 #include <cblas.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "atl-bench-all.h"
 #include "atl-bench-loop.h"
 #include "atl-bench-nn.h"
 #include "atl-cli-bench.h"
@@ -44,7 +46,7 @@ static const AtlCliCommand commands[] = {
   { "help", "", "List the commands", cmd_help_cb },
   { "version", "", "Print the version", cmd_version_cb },
   { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
-  { "bench", "nn|music|art [--json] [--model FILE] …",
+  { "bench", "all|nn|music|art|loop [--json] [--model FILE] …",
     "Time the engine; measure the base models (see --help)", cmd_bench_cb },
   { "contact-sheet", "--domain art --out FILE [--per-family 6]",
     "A labelled sheet of base art samples per family", atl_cli_contact_sheet_cb },
@@ -142,6 +144,8 @@ cmd_bench_cb (int      argc,
     return atl_cli_bench_art_cb (argc - 1, argv + 1, error);
   if (argc >= 1 && g_str_equal (argv[0], "loop"))
     return atl_cli_bench_loop_cb (argc - 1, argv + 1, error);
+  if (argc >= 1 && g_str_equal (argv[0], "all"))
+    return atl_cli_bench_all_cb (argc - 1, argv + 1, error);
   if (argc < 1 || !g_str_equal (argv[0], "nn"))
     {
       g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
@@ -187,6 +191,10 @@ atl_cli_run (int    argc,
   g_autoptr(GError) error = NULL;
   const AtlCliCommand *command;
   int i = 1;
+
+  /* A file-size limit (prlimit --fsize, ulimit -f) must fail the write that reaches it,
+   * not end the process: the writers then report EFBIG and remove their temp files. */
+  signal (SIGXFSZ, SIG_IGN);
 
   /* Global options stand before the command name. */
   while (i < argc && argv[i][0] == '-')
