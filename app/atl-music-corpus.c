@@ -253,9 +253,18 @@ atl_music_corpus_load (const char  *path,
 
   if (corpus->tunes->len == 0)
     {
+      /* The first reasons travel with the error: with nothing read, they are all the
+       * artist has to go on ("file:line: why"). */
+      g_autoptr(GString) why = g_string_new (NULL);
+
+      for (guint i = 0; i < corpus->skipped->len && i < 5; i++)
+        g_string_append_printf (why, "\n  %s",
+                                ((GError *) corpus->skipped->pdata[i])->message);
+      if (corpus->skipped->len > 5)
+        g_string_append_printf (why, "\n  …and %u more", corpus->skipped->len - 5);
       g_set_error (error, ATL_MUSIC_ERROR, ATL_MUSIC_ERROR_EMPTY,
-                   "%s: no tune could be read (%d files, %u skipped)", path, corpus->n_files,
-                   corpus->skipped->len);
+                   "%s: no tune could be read (%d files, %u skipped)%s", path, corpus->n_files,
+                   corpus->skipped->len, why->str);
       return NULL;
     }
   for (guint i = 0; i < corpus->tunes->len; i++)
