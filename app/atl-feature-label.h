@@ -1,7 +1,7 @@
 /* atl-feature-label.h: short human labels for the reward model's features.
  *
  * The codecs name their features for code ("hue_7", "kind_circle", "in_key"); the studio
- * shows what the artist would call them ("magenta hues", "circles", "notes in key"). One
+ * and the command line show what the artist would call them ("magenta hues", "circles", "notes in key"). One
  * table covers both domains, keyed by the codec's feature name.
  */
 #pragma once

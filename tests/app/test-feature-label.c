@@ -1,4 +1,5 @@
-/* test-feature-label.c: every feature of both codecs has a human label in the studio. */
+/* test-feature-label.c: every feature of both codecs has a human label, for the studio
+ * and the command line alike. */
 #include <glib.h>
 #include <string.h>
 
