@@ -2,6 +2,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 
 #include "atl-application.h"
 #include "atl-cli.h"
@@ -14,6 +15,9 @@ main (int    argc,
   g_autoptr(AtlApplication) app = NULL;
 
   setlocale (LC_ALL, "");
+  /* A file-size limit (a full quota) must fail a write with EFBIG, which every writer
+   * reports and cleans up after, rather than end the studio in the middle of a save. */
+  signal (SIGXFSZ, SIG_IGN);
   /* The .ui templates and _() both read the default text domain. */
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
