@@ -5,21 +5,24 @@
  * to the cache, and attends over the cached positions. Finished sequences drop out of the
  * batch: the rows are compacted and `active` maps a row to its sequence (and cache slot).
  *
- * A step's products have one row per sequence, too small to split between BLAS threads
- * (the hand-off costs more than it saves: 16 × 128 tokens took 150 ms on two threads and
- * 90 ms on one), so a run uses one BLAS thread and restores the caller's budget after.
+ * A step's products have one row per sequence: too small for sgemm, whose packing of the
+ * weight panel on every call cost more than the arithmetic (27% of a music run's
+ * instructions). A run transposes the weights once (they may change between runs) and the
+ * steps use the small-N kernel of atl-nn-small.c, on the calling thread only. The key
+ * cache's rows are padded to a multiple of 16 positions so the scores are computed sixteen
+ * positions at a time in registers.
  *
  * Dimension legend: B batch, T time, C d_model, V vocab, L layers, NH heads, hs = C / NH,
  * nb the number of active sequences in a step, ctx the policy's maximum T.
  */
 #include "atl-sampler.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atl-nn-private.h"
+#include "atl-nn-small.h"
 #include "atl-nn.h"
 #include "atl-policy-private.h"
 
@@ -29,12 +32,22 @@ typedef struct
   float prob;
 } Candidate;
 
+typedef float v8sf __attribute__ ((vector_size (32), aligned (4)));
+
+enum { POS_BLOCK = 16 };
+
 struct _AtlSampler
 {
   AtlPolicy     *policy;     /* borrowed */
   int            max_batch;
-  float         *kcache;     /* (L, max_batch, NH, hs, ctx) keys, transposed per head */
-  float         *vcache;     /* (L, max_batch, NH, ctx, hs) values */
+  int            ctxp;       /* ctx rounded up to POS_BLOCK */
+  float         *kcache;     /* (L, max_batch, NH, hs, ctxp) keys, transposed per head */
+  float         *vcache;     /* (L, max_batch, NH, ctxp, hs) values */
+  float         *qkvwt;      /* (L, C, 3C) the policy's weights transposed for this run */
+  float         *projwt;     /* (L, C, C) */
+  float         *fcwt;       /* (L, C, 4C) */
+  float         *fcprojwt;   /* (L, 4C, C) */
+  float         *wtet;       /* (C, V) the tied head */
   float         *x;          /* (max_batch, C) residual stream */
   float         *xn;         /* (max_batch, C) LayerNorm output */
   float         *mean;       /* (max_batch) */
@@ -59,8 +72,9 @@ atl_sampler_new (AtlPolicy   *policy,
                  AtlMsg      *msg)
 {
   const AtlPolicyConfig *c = &policy->config;
-  size_t C = c->d_model, V = c->vocab, Bm = max_batch;
-  size_t cache = (size_t) c->n_layer * Bm * c->ctx * C;
+  size_t C = c->d_model, V = c->vocab, Bm = max_batch, L = c->n_layer;
+  size_t ctxp = ((size_t) c->ctx + POS_BLOCK - 1) / POS_BLOCK * POS_BLOCK;
+  size_t cache = L * Bm * ctxp * C;
   AtlSampler *s;
 
   *out_sampler = NULL;
@@ -71,8 +85,15 @@ atl_sampler_new (AtlPolicy   *policy,
     return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the sampler");
   s->policy = policy;
   s->max_batch = max_batch;
-  s->kcache = malloc (cache * sizeof (float));
-  s->vcache = malloc (cache * sizeof (float));
+  s->ctxp = (int) ctxp;
+  /* Zeroed: a block of scores reads the padding past the last cached position. */
+  s->kcache = calloc (cache, sizeof (float));
+  s->vcache = calloc (cache, sizeof (float));
+  s->qkvwt = malloc (L * C * 3 * C * sizeof (float));
+  s->projwt = malloc (L * C * C * sizeof (float));
+  s->fcwt = malloc (L * C * 4 * C * sizeof (float));
+  s->fcprojwt = malloc (L * 4 * C * C * sizeof (float));
+  s->wtet = malloc (C * V * sizeof (float));
   s->x = malloc (Bm * C * sizeof (float));
   s->xn = malloc (Bm * C * sizeof (float));
   s->mean = malloc (Bm * sizeof (float));
@@ -82,7 +103,7 @@ atl_sampler_new (AtlPolicy   *policy,
   s->fch = malloc (Bm * 4 * C * sizeof (float));
   s->fch_gelu = malloc (Bm * 4 * C * sizeof (float));
   s->logits = malloc (Bm * V * sizeof (float));
-  s->scores = malloc ((size_t) c->ctx * sizeof (float));
+  s->scores = malloc (ctxp * sizeof (float));
   s->probs = malloc (V * sizeof (float));
   s->cand = malloc (V * sizeof (Candidate));
   s->allowed = malloc (V);
@@ -92,7 +113,8 @@ atl_sampler_new (AtlPolicy   *policy,
       || s->mean == NULL || s->rstd == NULL || s->qkv == NULL || s->atty == NULL
       || s->fch == NULL || s->fch_gelu == NULL || s->logits == NULL || s->scores == NULL
       || s->probs == NULL || s->cand == NULL || s->allowed == NULL || s->active == NULL
-      || s->row_tokens == NULL)
+      || s->row_tokens == NULL || s->qkvwt == NULL || s->projwt == NULL || s->fcwt == NULL
+      || s->fcprojwt == NULL || s->wtet == NULL)
     {
       atl_sampler_free (s);
       return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate a sampler for %d sequences",
@@ -109,6 +131,11 @@ atl_sampler_free (AtlSampler *s)
     return;
   free (s->kcache);
   free (s->vcache);
+  free (s->qkvwt);
+  free (s->projwt);
+  free (s->fcwt);
+  free (s->fcprojwt);
+  free (s->wtet);
   free (s->x);
   free (s->xn);
   free (s->mean);
@@ -137,7 +164,7 @@ cache_block (const AtlSampler *s,
   const AtlPolicyConfig *c = &s->policy->config;
   size_t hs = c->d_model / c->n_head;
 
-  return (((size_t) layer * s->max_batch + seq) * c->n_head + h) * hs * c->ctx;
+  return (((size_t) layer * s->max_batch + seq) * c->n_head + h) * hs * s->ctxp;
 }
 
 /* Appends the new position t's keys and values of each row to the caches. Keys are stored
@@ -149,7 +176,7 @@ cache_append (AtlSampler *s,
               int         t)
 {
   const AtlPolicyConfig *c = &s->policy->config;
-  int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = c->ctx;
+  int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = s->ctxp;
 
   for (int r = 0; r < nb; r++)
     for (int h = 0; h < NH; h++)
@@ -172,11 +199,13 @@ attend (AtlSampler *s,
         int         t)
 {
   const AtlPolicyConfig *c = &s->policy->config;
-  int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = c->ctx;
+  int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = s->ctxp;
+  int n_blocks = (t + POS_BLOCK) / POS_BLOCK;
   float scale = 1.0f / sqrtf ((float) hs);
   float *scores = s->scores;
 
-  /* r indexes rows, h heads, i head channels, j cached positions. */
+  /* r indexes rows, h heads, i head channels, j cached positions (in blocks of 16 whose
+   * sums stay in registers while i runs over the head's channels). */
   for (int r = 0; r < nb; r++)
     for (int h = 0; h < NH; h++)
       {
@@ -187,19 +216,46 @@ attend (AtlSampler *s,
         float *y = s->atty + (size_t) r * C + h * hs;
         float max, inv;
 
-        memset (scores, 0, (size_t) (t + 1) * sizeof (float));
-        for (int i = 0; i < hs; i++)
+        for (int jb = 0; jb < n_blocks; jb++)
           {
-            const float *krow = kt + (size_t) i * ctx;
-            float qi = q[i] * scale;
+            v8sf a0 = { 0 }, a1 = { 0 };
 
-            for (int j = 0; j <= t; j++)
-              scores[j] += qi * krow[j];
+            for (int i = 0; i < hs; i++)
+              {
+                const v8sf *k = (const v8sf *) (kt + (size_t) i * ctx + jb * POS_BLOCK);
+                float qi = q[i] * scale;
+
+                a0 += qi * k[0];
+                a1 += qi * k[1];
+              }
+            ((v8sf *) (scores + jb * POS_BLOCK))[0] = a0;
+            ((v8sf *) (scores + jb * POS_BLOCK))[1] = a1;
           }
         max = atl_max (scores, t + 1);
         for (int j = 0; j <= t; j++)
           scores[j] = atl_fast_expf (scores[j] - max);
         inv = 1.0f / atl_sum (scores, t + 1);
+        if (hs == 32)
+          {
+            /* The usual head size: the output stays in four registers over j. */
+            v8sf y0 = { 0 }, y1 = { 0 }, y2 = { 0 }, y3 = { 0 };
+
+            for (int j = 0; j <= t; j++)
+              {
+                const v8sf *v = (const v8sf *) (vh + (size_t) j * hs);
+                float a = scores[j] * inv;
+
+                y0 += a * v[0];
+                y1 += a * v[1];
+                y2 += a * v[2];
+                y3 += a * v[3];
+              }
+            ((v8sf *) y)[0] = y0;
+            ((v8sf *) y)[1] = y1;
+            ((v8sf *) y)[2] = y2;
+            ((v8sf *) y)[3] = y3;
+            continue;
+          }
         memset (y, 0, (size_t) hs * sizeof (float));
         for (int j = 0; j <= t; j++)
           {
@@ -229,19 +285,23 @@ step (AtlSampler *s,
   for (int l = 0; l < c->n_layer; l++)
     {
       const AtlBlockWeights *h = &p->w.h[l];
+      size_t CC = (size_t) C * C;
 
       atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln1w, h->ln1b, nb, C);
-      atl_nn_linear_forward (s->qkv, s->xn, h->qkvw, h->qkvb, nb, C, 3 * C, 0);
+      atl_nn_small_linear_forward (s->qkv, s->xn, s->qkvwt + l * 3 * CC, h->qkvb, nb, C,
+                                   3 * C, 0);
       cache_append (s, l, nb, t);
       attend (s, l, nb, t);
-      atl_nn_linear_forward (s->x, s->atty, h->projw, h->projb, nb, C, C, 1);
+      atl_nn_small_linear_forward (s->x, s->atty, s->projwt + l * CC, h->projb, nb, C, C, 1);
       atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln2w, h->ln2b, nb, C);
-      atl_nn_linear_forward (s->fch, s->xn, h->fcw, h->fcb, nb, C, 4 * C, 0);
+      atl_nn_small_linear_forward (s->fch, s->xn, s->fcwt + l * 4 * CC, h->fcb, nb, C, 4 * C,
+                                   0);
       atl_nn_gelu_forward (s->fch_gelu, NULL, s->fch, (size_t) nb * 4 * C);
-      atl_nn_linear_forward (s->x, s->fch_gelu, h->fcprojw, h->fcprojb, nb, 4 * C, C, 1);
+      atl_nn_small_linear_forward (s->x, s->fch_gelu, s->fcprojwt + l * 4 * CC, h->fcprojb,
+                                   nb, 4 * C, C, 1);
     }
   atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, p->w.lnfw, p->w.lnfb, nb, C);
-  atl_nn_linear_forward (s->logits, s->xn, p->w.wte, NULL, nb, C, V, 0);
+  atl_nn_small_linear_forward (s->logits, s->xn, s->wtet, NULL, nb, C, V, 0);
   ATL_NN_ASSERT_FINITE (s->logits, (size_t) nb * V);
 }
 
@@ -415,6 +475,27 @@ sample (AtlSampler             *s,
   return ATL_OK;
 }
 
+/* The weights may have changed since the last run (the tuner steps between runs). */
+static void
+transpose_weights (AtlSampler *s)
+{
+  const AtlPolicy *p = s->policy;
+  const AtlPolicyConfig *c = &p->config;
+  int C = c->d_model;
+  size_t CC = (size_t) C * C;
+
+  for (int l = 0; l < c->n_layer; l++)
+    {
+      const AtlBlockWeights *h = &p->w.h[l];
+
+      atl_nn_small_transpose (s->qkvwt + l * 3 * CC, h->qkvw, 3 * C, C);
+      atl_nn_small_transpose (s->projwt + l * CC, h->projw, C, C);
+      atl_nn_small_transpose (s->fcwt + l * 4 * CC, h->fcw, 4 * C, C);
+      atl_nn_small_transpose (s->fcprojwt + l * 4 * CC, h->fcprojw, C, 4 * C);
+    }
+  atl_nn_small_transpose (s->wtet, p->w.wte, c->vocab, C);
+}
+
 AtlStatus
 atl_sampler_run (AtlSampler             *s,
                  AtlRng                 *rng,
@@ -426,13 +507,6 @@ atl_sampler_run (AtlSampler             *s,
                  float                  *out_logp,
                  AtlMsg                 *msg)
 {
-  int threads = openblas_get_num_threads ();
-  AtlStatus status;
-
-  if (threads > 1)
-    openblas_set_num_threads (1);
-  status = sample (s, rng, options, B, prompt_lens, tokens, out_lens, out_logp, msg);
-  if (threads > 1)
-    openblas_set_num_threads (threads);
-  return status;
+  transpose_weights (s);
+  return sample (s, rng, options, B, prompt_lens, tokens, out_lens, out_logp, msg);
 }

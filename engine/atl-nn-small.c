@@ -1,0 +1,159 @@
+/* atl-nn-small.c: small-N linear layers on pre-transposed weights (see atl-nn-small.h).
+ *
+ * The kernel is written with GCC/Clang vector extensions (eight floats, unaligned) so it
+ * compiles for any target; ATL_NN_HOT builds it for x86-64 baseline and x86-64-v3 (AVX2,
+ * FMA), where a block of four rows × sixteen outputs is eight ymm accumulators, two
+ * weight loads and four broadcasts per input channel.
+ *
+ * Dimension legend: N rows, C input channels, OC output channels; r a row of the block,
+ * c an input channel, o an output.
+ */
+#include "atl-nn-small.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "atl-nn-private.h"
+
+typedef float v8sf __attribute__ ((vector_size (32), aligned (4)));
+
+enum { ROWS = 4, WIDE = 16 };
+
+void
+atl_nn_small_transpose (float       *wt,
+                        const float *w,
+                        int          OC,
+                        int          C)
+{
+  /* Tiles of 8 × 8 so both sides stay in cache lines. */
+  for (int o0 = 0; o0 < OC; o0 += 8)
+    for (int c0 = 0; c0 < C; c0 += 8)
+      for (int o = o0; o < o0 + 8 && o < OC; o++)
+        for (int c = c0; c < c0 + 8 && c < C; c++)
+          wt[(size_t) c * OC + o] = w[(size_t) o * C + c];
+}
+
+static inline __attribute__ ((always_inline)) void
+store_16 (float *out,
+          v8sf   a,
+          v8sf   b,
+          int    accumulate)
+{
+  v8sf *y = (v8sf *) out;
+
+  y[0] = accumulate ? y[0] + a : a;
+  y[1] = accumulate ? y[1] + b : b;
+}
+
+/* Four rows × outputs o0 … o0 + 15, the sums in named variables so they stay in registers
+ * (an indexed array of them goes to the stack). Inlined so that each clone of the caller
+ * gets its own vector code. */
+static inline __attribute__ ((always_inline)) void
+block_4x16 (float       *out,
+            const float *inp,
+            const float *wt,
+            int          C,
+            int          OC,
+            int          o0,
+            int          accumulate)
+{
+  v8sf a0 = { 0 }, b0 = { 0 }, a1 = { 0 }, b1 = { 0 };
+  v8sf a2 = { 0 }, b2 = { 0 }, a3 = { 0 }, b3 = { 0 };
+  const float *x0 = inp, *x1 = inp + C, *x2 = inp + 2 * C, *x3 = inp + 3 * C;
+
+  for (int c = 0; c < C; c++)
+    {
+      const v8sf *w = (const v8sf *) (wt + (size_t) c * OC + o0);
+      v8sf w0 = w[0], w1 = w[1];
+
+      a0 += x0[c] * w0;
+      b0 += x0[c] * w1;
+      a1 += x1[c] * w0;
+      b1 += x1[c] * w1;
+      a2 += x2[c] * w0;
+      b2 += x2[c] * w1;
+      a3 += x3[c] * w0;
+      b3 += x3[c] * w1;
+    }
+  store_16 (out + o0, a0, b0, accumulate);
+  store_16 (out + OC + o0, a1, b1, accumulate);
+  store_16 (out + 2 * OC + o0, a2, b2, accumulate);
+  store_16 (out + 3 * OC + o0, a3, b3, accumulate);
+}
+
+/* One row × outputs o0 … o0 + 15 (the rows left after the blocks of four). */
+static inline __attribute__ ((always_inline)) void
+block_1x16 (float       *out,
+            const float *inp,
+            const float *wt,
+            int          C,
+            int          OC,
+            int          o0,
+            int          accumulate)
+{
+  v8sf a = { 0 }, b = { 0 };
+
+  for (int c = 0; c < C; c++)
+    {
+      const v8sf *w = (const v8sf *) (wt + (size_t) c * OC + o0);
+
+      a += inp[c] * w[0];
+      b += inp[c] * w[1];
+    }
+  store_16 (out + o0, a, b, accumulate);
+}
+
+/* The outputs left over after the blocks of sixteen, one at a time. */
+static inline __attribute__ ((always_inline)) void
+block_tail (float       *out,
+            const float *inp,
+            const float *wt,
+            int          R,
+            int          C,
+            int          OC,
+            int          o0,
+            int          accumulate)
+{
+  for (int r = 0; r < R; r++)
+    for (int o = o0; o < OC; o++)
+      {
+        float sum = 0.0f;
+
+        for (int c = 0; c < C; c++)
+          sum += inp[(size_t) r * C + c] * wt[(size_t) c * OC + o];
+        out[(size_t) r * OC + o] = accumulate ? out[(size_t) r * OC + o] + sum : sum;
+      }
+}
+
+ATL_NN_HOT void
+atl_nn_small_linear_forward (float       *out,
+                             const float *inp,
+                             const float *wt,
+                             const float *bias,
+                             int          N,
+                             int          C,
+                             int          OC,
+                             int          accumulate)
+{
+  int wide = OC - OC % WIDE;
+
+  for (int r0 = 0; r0 < N; r0 += ROWS)
+    {
+      int R = N - r0 < ROWS ? N - r0 : ROWS;
+      float *o = out + (size_t) r0 * OC;
+      const float *x = inp + (size_t) r0 * C;
+
+      for (int o0 = 0; o0 < wide; o0 += WIDE)
+        if (R == ROWS)
+          block_4x16 (o, x, wt, C, OC, o0, accumulate);
+        else
+          for (int r = 0; r < R; r++)
+            block_1x16 (o + (size_t) r * OC, x + (size_t) r * C, wt, C, OC, o0, accumulate);
+      if (wide < OC)
+        block_tail (o, x, wt, R, C, OC, wide, accumulate);
+      if (bias != NULL)
+        for (int r = 0; r < R; r++)
+          for (int j = 0; j < OC; j++)
+            o[(size_t) r * OC + j] += bias[j];
+    }
+}
