@@ -21,6 +21,8 @@ typedef struct
   gboolean pytorch;   /* run the PyTorch peers */
   gboolean studio;    /* run the studio bench (needs xvfb-run and dbus-run-session) */
   int      repeats;   /* runs of each subprocess bench (median); 0: 3, or 1 when quick */
+  const char *only;   /* comma-separated sections (nn, music, art, reward, loop, studio,
+                       * demo), NULL: all */
 } AtlBenchAllOptions;
 
 typedef enum
