@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include "atl-plot-draw.h"
+
 typedef enum { PLOT_LINE, PLOT_BARS } PlotKind;
 
 struct _AtlPlot
@@ -91,67 +93,36 @@ draw_text (GtkWidget  *widget,
 }
 
 static void
+text_cb (cairo_t    *cr,
+         const char *text,
+         double      x,
+         double      y,
+         double      xalign,
+         double      alpha,
+         gpointer    user_data)
+{
+  draw_text (GTK_WIDGET (user_data), cr, text, x, y, xalign, alpha);
+}
+
+/* The chart itself is app/atl-plot-draw.c, shared with the headless PNG plots. */
+static void
 draw_line (AtlPlot *self,
            cairo_t *cr,
            double   w,
            double   h)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  double left = 40, right = 12, top = 10, bottom = 10;
-  double pw = w - left - right, ph = h - top - bottom;
-  guint n = self->values->len;
-  char text[32];
   GdkRGBA fg;
+  AtlPlotLine line = {
+    .values = (const double *) self->values->data, .n = self->values->len,
+    .lo = self->lo, .hi = self->hi, .reference = self->reference,
+    .text = text_cb, .text_data = self,
+  };
 
-#define X(i) (left + (n > 1 ? (double) (i) / (n - 1) : 0.5) * pw)
-#define Y(v) (top + (1 - ((v) - self->lo) / (self->hi - self->lo)) * ph)
-  get_fg (widget, &fg);
-  cairo_set_line_width (cr, 1);
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.15);
-  cairo_move_to (cr, left, top + 0.5);
-  cairo_line_to (cr, left + pw, top + 0.5);
-  cairo_move_to (cr, left, top + ph - 0.5);
-  cairo_line_to (cr, left + pw, top + ph - 0.5);
-  cairo_stroke (cr);
-  g_snprintf (text, sizeof text, "%.2f", self->hi);
-  draw_text (widget, cr, text, left - 6, top, 1, 0.55);
-  g_snprintf (text, sizeof text, "%.2f", self->lo);
-  draw_text (widget, cr, text, left - 6, top + ph, 1, 0.55);
-
-  if (isfinite (self->reference))
-    {
-      static const double dash[] = { 4, 3 };
-
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.4);
-      cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, left, Y (self->reference));
-      cairo_line_to (cr, left + pw, Y (self->reference));
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-    }
-
-  cairo_set_source_rgb (cr, 0.208, 0.518, 0.894);
-  cairo_set_line_width (cr, 2);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (guint i = 0; i < n; i++)
-    {
-      double v = g_array_index (self->values, double, i);
-
-      if (i == 0)
-        cairo_move_to (cr, X (i), Y (v));
-      else
-        cairo_line_to (cr, X (i), Y (v));
-    }
-  cairo_stroke (cr);
-  if (n > 0)
-    {
-      double v = g_array_index (self->values, double, n - 1);
-
-      cairo_arc (cr, X (n - 1), Y (v), 3.5, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
-#undef X
-#undef Y
+  get_fg (GTK_WIDGET (self), &fg);
+  line.fg[0] = fg.red;
+  line.fg[1] = fg.green;
+  line.fg[2] = fg.blue;
+  atl_plot_draw_line (cr, w, h, &line);
 }
 
 static void
