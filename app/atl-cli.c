@@ -13,6 +13,7 @@
 
 #include "atl-bench-all.h"
 #include "atl-bench-loop.h"
+#include "atl-bench-scaling.h"
 #include "atl-bench-nn.h"
 #include "atl-cli-bench.h"
 #include "atl-cli-corpus.h"
@@ -46,7 +47,7 @@ static const AtlCliCommand commands[] = {
   { "help", "", "List the commands", cmd_help_cb },
   { "version", "", "Print the version", cmd_version_cb },
   { "info", "", "Print the store folder and the numeric back end", cmd_info_cb },
-  { "bench", "all|nn|music|art|loop [--json] [--model FILE] …",
+  { "bench", "all|scaling|nn|music|art|loop [--json] [--model FILE] …",
     "Time the engine; measure the base models (see --help)", cmd_bench_cb },
   { "contact-sheet", "--domain art --out FILE [--per-family 6]",
     "A labelled sheet of base art samples per family", atl_cli_contact_sheet_cb },
@@ -146,6 +147,8 @@ cmd_bench_cb (int      argc,
     return atl_cli_bench_loop_cb (argc - 1, argv + 1, error);
   if (argc >= 1 && g_str_equal (argv[0], "all"))
     return atl_cli_bench_all_cb (argc - 1, argv + 1, error);
+  if (argc >= 1 && g_str_equal (argv[0], "scaling"))
+    return atl_cli_bench_scaling_cb (argc - 1, argv + 1, error);
   if (argc < 1 || !g_str_equal (argv[0], "nn"))
     {
       g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
