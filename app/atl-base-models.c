@@ -10,21 +10,32 @@ atl_base_model_path (AtlDomain   domain,
 {
   g_autofree char *name = g_strdup_printf ("%s-base.safetensors",
                                            atl_domain_to_string (domain));
-  const char *dirs[] = { g_getenv ("ATL_MODELS_DIR"), MODELS_DIR, SOURCE_MODELS_DIR };
+  const char *override = g_getenv ("ATL_MODELS_DIR");
+  const char *dirs[] = { MODELS_DIR, SOURCE_MODELS_DIR };
+  const char *only[] = { override };
+  const char **search = dirs;
+  gsize n_search = G_N_ELEMENTS (dirs);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+  /* $ATL_MODELS_DIR replaces the search rather than joining it, so a test or a user can
+   * say exactly which models exist (an empty folder: none). */
+  if (override != NULL && override[0] != '\0')
+    {
+      search = only;
+      n_search = 1;
+    }
+
+  for (gsize i = 0; i < n_search; i++)
     {
       g_autofree char *path = NULL;
 
-      if (dirs[i] == NULL || dirs[i][0] == '\0')
-        continue;
-      path = g_build_filename (dirs[i], name, NULL);
+      path = g_build_filename (search[i], name, NULL);
       if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
         return g_steal_pointer (&path);
     }
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-               "The %s base model “%s” is not installed (looked in $ATL_MODELS_DIR, %s and %s)",
-               atl_domain_to_string (domain), name, MODELS_DIR, SOURCE_MODELS_DIR);
+               "The %s base model “%s” is not installed (looked in %s)",
+               atl_domain_to_string (domain), name,
+               search == only ? override : MODELS_DIR " and " SOURCE_MODELS_DIR);
   return NULL;
 }
 

@@ -1,8 +1,8 @@
 /* atl-base-models.h: finding the shipped base models and loading any model version.
  *
  * v0 of every session is the domain's shipped base (models/<domain>-base.safetensors),
- * found in $ATL_MODELS_DIR, then the installed data folder, then the source tree (a
- * development build run from build/). Later versions are checkpoint files recorded in the
+ * found in the installed data folder, then the source tree (a development build run from
+ * build/); $ATL_MODELS_DIR, when set, is the only place looked in. Later versions are checkpoint files recorded in the
  * store with their sha256, verified on load; a damaged current version is reported and
  * the newest loadable ancestor is used instead, so the studio never stops generating.
  */

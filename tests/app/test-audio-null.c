@@ -8,7 +8,7 @@
 #include <math.h>
 #include <portaudio.h>
 
-#include "audio-asan.h"
+#include "../asan-full-unwind.h"
 
 static void
 test_null_sink_plays (void)

@@ -18,7 +18,7 @@
 #include <sys/prctl.h>
 
 #include "atl-player.h"
-#include "audio-asan.h"
+#include "../asan-full-unwind.h"
 
 #define RATE 48000
 

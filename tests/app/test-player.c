@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "atl-player.h"
-#include "audio-asan.h"
+#include "../asan-full-unwind.h"
 
 static void
 make_melody (AtlMelody *m, int n_bars)

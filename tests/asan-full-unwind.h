@@ -1,4 +1,5 @@
-/* audio-asan.h: included once by each test program that opens PortAudio.
+/* asan-full-unwind.h: included once by each test program whose third-party libraries
+ * allocate process-lifetime memory in places a fast unwind cannot name.
  *
  * Under AddressSanitizer, malloc stacks are normally unwound by frame pointers, which
  * stop at the first library built without them. ALSA loads plugin modules with
@@ -9,6 +10,10 @@
  * (slower, but these tests allocate little) shows snd_dlopen in the stack, which
  * tests/lsan.supp suppresses, and nothing else. The environment's ASAN_OPTIONS still
  * apply on top of this default.
+ *
+ * The UI test needs it for the same reason: GLib allocates tables in its library
+ * constructor (under _dl_init) that it keeps for the life of the process, and only a full
+ * unwind shows _dl_init in the stack for tests/lsan.supp to match.
  */
 #pragma once
 
