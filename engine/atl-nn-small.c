@@ -137,23 +137,25 @@ atl_nn_small_linear_forward (float       *out,
 {
   int wide = OC - OC % WIDE;
 
-  for (int r0 = 0; r0 < N; r0 += ROWS)
-    {
-      int R = N - r0 < ROWS ? N - r0 : ROWS;
-      float *o = out + (size_t) r0 * OC;
-      const float *x = inp + (size_t) r0 * C;
+  /* Outputs outside, rows inside: a (C, 16) panel of the weights (8–32 KB) is read from
+   * memory once per call and reused from L1 by every block of rows. */
+  for (int o0 = 0; o0 < wide; o0 += WIDE)
+    for (int r0 = 0; r0 < N; r0 += ROWS)
+      {
+        int R = N - r0 < ROWS ? N - r0 : ROWS;
+        float *o = out + (size_t) r0 * OC;
+        const float *x = inp + (size_t) r0 * C;
 
-      for (int o0 = 0; o0 < wide; o0 += WIDE)
         if (R == ROWS)
           block_4x16 (o, x, wt, C, OC, o0, accumulate);
         else
           for (int r = 0; r < R; r++)
             block_1x16 (o + (size_t) r * OC, x + (size_t) r * C, wt, C, OC, o0, accumulate);
-      if (wide < OC)
-        block_tail (o, x, wt, R, C, OC, wide, accumulate);
-      if (bias != NULL)
-        for (int r = 0; r < R; r++)
-          for (int j = 0; j < OC; j++)
-            o[(size_t) r * OC + j] += bias[j];
-    }
+      }
+  if (wide < OC)
+    block_tail (out, inp, wt, N, C, OC, wide, accumulate);
+  if (bias != NULL)
+    for (int r = 0; r < N; r++)
+      for (int j = 0; j < OC; j++)
+        out[(size_t) r * OC + j] += bias[j];
 }
