@@ -80,6 +80,7 @@ struct _AtlPolicy
   int              *tokens;    /* (B,T) copy */
   int              *targets;   /* (B,T) copy, −1 where none */
   int               has_targets;
+  int               frozen;    /* the last forward was atl_policy_forward_frozen */
 
   /* Backward scratch, reused layer after layer. */
   float            *dres;      /* (B,T,C) gradient of the residual stream */
@@ -91,3 +92,25 @@ struct _AtlPolicy
   float            *dlogits;   /* (B,T,V) */
   float            *dlogp;     /* (B,T) */
 };
+
+/* Checks a batch's shape and tokens for a forward. */
+AtlStatus _atl_policy_check_batch (AtlPolicy *p,
+                                   const int *tokens,
+                                   const int *targets,
+                                   int        B,
+                                   int        T,
+                                   AtlMsg    *msg);
+/* Grows acts to at least floats and tokens/targets to B·T entries; sets p->B, p->T. */
+AtlStatus _atl_policy_reserve      (AtlPolicy *p,
+                                    size_t     floats,
+                                    int        B,
+                                    int        T,
+                                    AtlMsg    *msg);
+/* Block l's forward on the residual stream res (B,T,C) into a; a->res3 may be res itself
+ * (the frozen forward reuses one set of buffers for every layer). */
+void      _atl_policy_block_forward (AtlPolicy    *p,
+                                     int           l,
+                                     AtlBlockActs *a,
+                                     const float  *res,
+                                     int           B,
+                                     int           T);

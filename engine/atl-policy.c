@@ -279,20 +279,20 @@ layout_acts (AtlPolicy *p,
   return off;
 }
 
-static AtlStatus
-ensure_acts (AtlPolicy *p,
-             int        B,
-             int        T,
-             AtlMsg    *msg)
+AtlStatus
+_atl_policy_reserve (AtlPolicy *p,
+                     size_t     floats,
+                     int        B,
+                     int        T,
+                     AtlMsg    *msg)
 {
-  size_t need = layout_acts (p, NULL, B, T);
   size_t N = (size_t) B * T;
 
-  if (need > p->act_capacity)
+  if (floats > p->act_capacity)
     {
       free (p->acts);
-      p->acts = malloc (need * sizeof (float));
-      p->act_capacity = p->acts != NULL ? need : 0;
+      p->acts = malloc (floats * sizeof (float));
+      p->act_capacity = p->acts != NULL ? floats : 0;
     }
   if (N > p->tok_capacity)
     {
@@ -302,12 +302,74 @@ ensure_acts (AtlPolicy *p,
       p->targets = malloc (N * sizeof (int));
       p->tok_capacity = p->tokens != NULL && p->targets != NULL ? N : 0;
     }
-  if (p->act_capacity < need || p->tok_capacity < N)
+  if (p->act_capacity < floats || p->tok_capacity < N)
     return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate activations for B %d, T %d", B, T);
-  layout_acts (p, p->acts, B, T);
   p->B = B;
   p->T = T;
   return ATL_OK;
+}
+
+void
+atl_policy_release_acts (AtlPolicy *policy)
+{
+  free (policy->acts);
+  free (policy->tokens);
+  free (policy->targets);
+  policy->acts = NULL;
+  policy->tokens = policy->targets = NULL;
+  policy->act_capacity = policy->tok_capacity = 0;
+  policy->lnf = policy->logits = NULL;
+  policy->has_targets = 0;
+  policy->frozen = 0;
+}
+
+AtlStatus
+_atl_policy_check_batch (AtlPolicy *p,
+                         const int *tokens,
+                         const int *targets,
+                         int        B,
+                         int        T,
+                         AtlMsg    *msg)
+{
+  int V = p->config.vocab;
+  size_t N = (size_t) B * T;
+
+  if (B < 1 || T < 1)
+    return atl_fail (msg, ATL_ERR_INVALID, "empty batch (B %d, T %d)", B, T);
+  if (T > p->config.ctx)
+    return atl_fail (msg, ATL_ERR_RANGE, "sequence length %d exceeds the context %d",
+                     T, p->config.ctx);
+  for (size_t i = 0; i < N; i++)
+    if (tokens[i] < 0 || tokens[i] >= V || (targets != NULL && targets[i] >= V))
+      return atl_fail (msg, ATL_ERR_RANGE, "token %d at %zu is outside the vocabulary of %d",
+                       tokens[i] < 0 || tokens[i] >= V ? tokens[i] : targets[i], i, V);
+  return ATL_OK;
+}
+
+void
+_atl_policy_block_forward (AtlPolicy    *p,
+                           int           l,
+                           AtlBlockActs *a,
+                           const float  *res,
+                           int           B,
+                           int           T)
+{
+  const AtlBlockWeights *h = &p->w.h[l];
+  int C = p->config.d_model, NH = p->config.n_head;
+  int N = B * T;
+
+  atl_nn_layernorm_forward (a->ln1, a->ln1_mean, a->ln1_rstd, res, h->ln1w, h->ln1b, N, C);
+  atl_nn_linear_forward (a->qkv, a->ln1, h->qkvw, h->qkvb, N, C, 3 * C, 0);
+  atl_nn_attention_forward (a->atty, a->att, a->qkv, B, T, C, NH);
+  memcpy (a->res2, res, (size_t) N * C * sizeof (float));
+  atl_nn_linear_forward (a->res2, a->atty, h->projw, h->projb, N, C, C, 1);
+  atl_nn_layernorm_forward (a->ln2, a->ln2_mean, a->ln2_rstd, a->res2, h->ln2w, h->ln2b,
+                            N, C);
+  atl_nn_linear_forward (a->fch, a->ln2, h->fcw, h->fcb, N, C, 4 * C, 0);
+  atl_nn_gelu_forward (a->fch_gelu, a->fch_tanh, a->fch, (size_t) N * 4 * C);
+  memcpy (a->res3, a->res2, (size_t) N * C * sizeof (float));
+  atl_nn_linear_forward (a->res3, a->fch_gelu, h->fcprojw, h->fcprojb, N, 4 * C, C, 1);
+  ATL_NN_ASSERT_FINITE (a->res3, (size_t) N * C);
 }
 
 AtlStatus
@@ -323,45 +385,23 @@ atl_policy_forward (AtlPolicy   *policy,
 {
   AtlPolicy *p = policy;
   const AtlPolicyWeights *w = &p->w;
-  int C = p->config.d_model, V = p->config.vocab, NH = p->config.n_head;
+  int C = p->config.d_model, V = p->config.vocab;
   int N = B * T;
   AtlStatus status;
 
   p->has_targets = 0;
-  if (B < 1 || T < 1)
-    return atl_fail (msg, ATL_ERR_INVALID, "empty batch (B %d, T %d)", B, T);
-  if (T > p->config.ctx)
-    return atl_fail (msg, ATL_ERR_RANGE, "sequence length %d exceeds the context %d",
-                     T, p->config.ctx);
-  for (int i = 0; i < N; i++)
-    if (tokens[i] < 0 || tokens[i] >= V || (targets != NULL && targets[i] >= V))
-      return atl_fail (msg, ATL_ERR_RANGE, "token %d at %d is outside the vocabulary of %d",
-                       tokens[i] < 0 || tokens[i] >= V ? tokens[i] : targets[i], i, V);
-  status = ensure_acts (p, B, T, msg);
+  p->frozen = 0;
+  status = _atl_policy_check_batch (p, tokens, targets, B, T, msg);
+  if (status == ATL_OK)
+    status = _atl_policy_reserve (p, layout_acts (p, NULL, B, T), B, T, msg);
   if (status != ATL_OK)
     return status;
+  layout_acts (p, p->acts, B, T);
 
   memcpy (p->tokens, tokens, (size_t) N * sizeof (int));
   atl_nn_embedding_forward (p->res0, tokens, w->wte, w->wpe, B, T, C);
   for (int l = 0; l < p->config.n_layer; l++)
-    {
-      const AtlBlockWeights *h = &w->h[l];
-      AtlBlockActs *a = &p->a[l];
-      const float *res = l == 0 ? p->res0 : p->a[l - 1].res3;
-
-      atl_nn_layernorm_forward (a->ln1, a->ln1_mean, a->ln1_rstd, res, h->ln1w, h->ln1b, N, C);
-      atl_nn_linear_forward (a->qkv, a->ln1, h->qkvw, h->qkvb, N, C, 3 * C, 0);
-      atl_nn_attention_forward (a->atty, a->att, a->qkv, B, T, C, NH);
-      memcpy (a->res2, res, (size_t) N * C * sizeof (float));
-      atl_nn_linear_forward (a->res2, a->atty, h->projw, h->projb, N, C, C, 1);
-      atl_nn_layernorm_forward (a->ln2, a->ln2_mean, a->ln2_rstd, a->res2, h->ln2w, h->ln2b,
-                                N, C);
-      atl_nn_linear_forward (a->fch, a->ln2, h->fcw, h->fcb, N, C, 4 * C, 0);
-      atl_nn_gelu_forward (a->fch_gelu, a->fch_tanh, a->fch, (size_t) N * 4 * C);
-      memcpy (a->res3, a->res2, (size_t) N * C * sizeof (float));
-      atl_nn_linear_forward (a->res3, a->fch_gelu, h->fcprojw, h->fcprojb, N, 4 * C, C, 1);
-      ATL_NN_ASSERT_FINITE (a->res3, (size_t) N * C);
-    }
+    _atl_policy_block_forward (p, l, &p->a[l], l == 0 ? p->res0 : p->a[l - 1].res3, B, T);
   atl_nn_layernorm_forward (p->lnf, p->lnf_mean, p->lnf_rstd,
                             p->a[p->config.n_layer - 1].res3, w->lnfw, w->lnfb, N, C);
   /* The tied head: logits = lnf · wteᵀ. */
@@ -397,6 +437,9 @@ atl_policy_backward_logp (AtlPolicy   *policy,
   int L = p->config.n_layer;
   size_t N = (size_t) B * T;
 
+  if (p->frozen)
+    return atl_fail (msg, ATL_ERR_INVALID,
+                     "backward after a frozen forward, which keeps nothing for it");
   if (!p->has_targets)
     return atl_fail (msg, ATL_ERR_INVALID, "backward needs a forward with targets first");
 
@@ -452,6 +495,9 @@ atl_policy_backward (AtlPolicy   *policy,
   AtlPolicy *p = policy;
   int B = p->B, T = p->T;
 
+  if (p->frozen)
+    return atl_fail (msg, ATL_ERR_INVALID,
+                     "backward after a frozen forward, which keeps nothing for it");
   if (!p->has_targets)
     return atl_fail (msg, ATL_ERR_INVALID, "backward needs a forward with targets first");
 

@@ -98,6 +98,28 @@ AtlStatus  atl_policy_forward      (AtlPolicy             *policy,
                                     float                 *out_logp,
                                     AtlMsg                *msg);
 
+/* The forward of a model that is not being trained (a frozen base, a reward embedding, a
+ * KL check): the same log-probabilities, loss, logits and pooled states as
+ * atl_policy_forward, but nothing is kept for backward. Rows run in chunks of about
+ * ATL_POLICY_FROZEN_TOKENS positions through one set of layer buffers, so its memory is
+ * the final LayerNorm states, logits and log-probabilities of the B·T positions plus one
+ * chunk's layer — a few percent of a training forward's. atl_policy_backward refuses
+ * after it; atl_policy_get_logits and atl_policy_pool work as after a forward. */
+enum { ATL_POLICY_FROZEN_TOKENS = 1024 };
+AtlStatus  atl_policy_forward_frozen (AtlPolicy           *policy,
+                                      const int           *tokens,
+                                      const int           *targets,
+                                      const float         *mask,
+                                      int                  B,
+                                      int                  T,
+                                      float               *out_loss,
+                                      float               *out_logp,
+                                      AtlMsg              *msg);
+
+/* Frees the activations a forward keeps for the next call (they are reallocated on
+ * demand); for a model that will sit idle while others work. */
+void       atl_policy_release_acts   (AtlPolicy           *policy);
+
 /* After a forward with targets: accumulates dJ/dθ into the gradients, J as above.
  * seq_weight (B) may be NULL for the mean loss. */
 AtlStatus  atl_policy_backward     (AtlPolicy             *policy,

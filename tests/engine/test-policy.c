@@ -222,6 +222,72 @@ test_policy_pool (void)
   atl_policy_free (c.policy);
 }
 
+/* The frozen forward runs rows in chunks through shared buffers; its log-probabilities,
+ * loss, logits and pooled states are the training forward's, and backward refuses after
+ * it. 40 rows of 60 positions make three chunks of ATL_POLICY_FROZEN_TOKENS. */
+static void
+test_policy_frozen (void)
+{
+  enum { FB = 40, FT = 60, FC = 16, FV = 11 };
+  AtlPolicyConfig config = { .vocab = FV, .ctx = 64, .d_model = FC, .n_layer = 2,
+                             .n_head = 2 };
+  AtlPolicy *policy = NULL;
+  g_autofree int *tokens = g_new (int, FB * FT), *targets = g_new (int, FB * FT);
+  g_autofree float *mask = g_new (float, FB * FT);
+  g_autofree float *logp = g_new (float, FB * FT), *logp_f = g_new (float, FB * FT);
+  g_autofree float *logits = g_new (float, FB * FT * FV);
+  float pooled[FB * FC], pooled_f[FB * FC], loss, loss_f, worst = 0.0f;
+  const float *z;
+  AtlMsg msg;
+  AtlRng rng;
+
+  g_assert_cmpint (FB * FT, >, 2 * ATL_POLICY_FROZEN_TOKENS);
+  g_assert_cmpint (atl_policy_new (&config, &policy, &msg), ==, ATL_OK);
+  atl_rng_seed (&rng, 16);
+  atl_policy_init_weights (policy, &rng);
+  for (size_t i = 0; i < atl_policy_get_n_params (policy); i++)
+    atl_policy_get_params (policy)[i] += 0.2f * atl_rng_normal (&rng);
+  for (int i = 0; i < FB * FT; i++)
+    {
+      tokens[i] = atl_rng_below (&rng, FV);
+      targets[i] = i % 17 == 5 ? -1 : (int) atl_rng_below (&rng, FV);
+      mask[i] = atl_rng_uniform (&rng) < 0.2f ? 0.0f : 1.0f;
+    }
+
+  g_assert_cmpint (atl_policy_forward (policy, tokens, targets, mask, FB, FT, &loss, logp,
+                                       &msg), ==, ATL_OK);
+  memcpy (logits, atl_policy_get_logits (policy), sizeof (float) * FB * FT * FV);
+  g_assert_cmpint (atl_policy_pool (policy, mask, pooled, &msg), ==, ATL_OK);
+
+  g_assert_cmpint (atl_policy_forward_frozen (policy, tokens, targets, mask, FB, FT, &loss_f,
+                                              logp_f, &msg), ==, ATL_OK);
+  g_assert_cmpint (atl_policy_pool (policy, mask, pooled_f, &msg), ==, ATL_OK);
+  z = atl_policy_get_logits (policy);
+  for (int i = 0; i < FB * FT; i++)
+    worst = fmaxf (worst, fabsf (logp[i] - logp_f[i]));
+  for (int i = 0; i < FB * FT * FV; i++)
+    worst = fmaxf (worst, fabsf (logits[i] - z[i]));
+  for (int i = 0; i < FB * FC; i++)
+    worst = fmaxf (worst, fabsf (pooled[i] - pooled_f[i]));
+  g_test_message ("largest difference from the training forward %.3g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-5f);
+  g_assert_cmpfloat_with_epsilon (loss, loss_f, 1e-6f);
+  g_assert_cmpint (atl_policy_backward (policy, NULL, &msg), ==, ATL_ERR_INVALID);
+  g_assert_nonnull (strstr (msg.text, "frozen"));
+
+  /* A training forward after it lays its buffers out again; so does one after a release. */
+  g_assert_cmpint (atl_policy_forward (policy, tokens, targets, mask, 3, FT, NULL, logp_f,
+                                       &msg), ==, ATL_OK);
+  g_assert_cmpint (atl_policy_backward (policy, NULL, &msg), ==, ATL_OK);
+  atl_policy_release_acts (policy);
+  g_assert_cmpint (atl_policy_pool (policy, NULL, pooled_f, &msg), ==, ATL_ERR_INVALID);
+  g_assert_cmpint (atl_policy_forward_frozen (policy, tokens, targets, mask, FB, FT, NULL,
+                                              logp_f, &msg), ==, ATL_OK);
+  for (int i = 0; i < FB * FT; i++)
+    g_assert_cmpfloat (fabsf (logp[i] - logp_f[i]), <=, 1e-5f);
+  atl_policy_free (policy);
+}
+
 static void
 test_adamw_step (void)
 {
@@ -284,6 +350,7 @@ main (int    argc,
   g_test_add_func ("/engine/policy/tensors", test_policy_tensors);
   g_test_add_func ("/engine/policy/errors", test_policy_errors);
   g_test_add_func ("/engine/policy/pool", test_policy_pool);
+  g_test_add_func ("/engine/policy/frozen", test_policy_frozen);
   g_test_add_func ("/engine/adamw/step", test_adamw_step);
   return g_test_run ();
 }
