@@ -52,7 +52,7 @@ atl_tuner_embed (AtlPolicy *policy,
         tgt[i] = live && s + 1 >= from_pos ? tokens[(size_t) b * stride + s + 1] : -1;
         mask[i] = live ? 1.0f : 0.0f;
       }
-  status = atl_policy_forward (policy, inp, tgt, NULL, B, T, NULL, logp, msg);
+  status = atl_policy_forward_frozen (policy, inp, tgt, NULL, B, T, NULL, logp, msg);
   if (status == ATL_OK && out_embed != NULL)
     status = atl_policy_pool (policy, mask, out_embed, msg);
   if (status == ATL_OK && out_logp != NULL)
@@ -164,11 +164,11 @@ atl_tuner_kl (AtlPolicy      *policy,
         inp[(size_t) b * T + s] = live ? tokens[(size_t) b * stride + s] : 0;
         tgt[(size_t) b * T + s] = live ? tokens[(size_t) b * stride + s + 1] : -1;
       }
-  status = atl_policy_forward (policy, inp, tgt, NULL, B, T, NULL, lp, msg);
+  status = atl_policy_forward_frozen (policy, inp, tgt, NULL, B, T, NULL, lp, msg);
   if (status != ATL_OK)
     goto out;
   masked_sums (policy, grammar, grammar_user, B, T, tokens, stride, lens, lp, allowed, sp);
-  status = atl_policy_forward (base, inp, tgt, NULL, B, T, NULL, lp, msg);
+  status = atl_policy_forward_frozen (base, inp, tgt, NULL, B, T, NULL, lp, msg);
   if (status != ATL_OK)
     goto out;
   masked_sums (base, grammar, grammar_user, B, T, tokens, stride, lens, lp, allowed, sb);
@@ -256,8 +256,8 @@ atl_tuner_dpo_step (AtlTuner          *t,
       if (status == ATL_OK)
         status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
       if (status == ATL_OK)
-        status = atl_policy_forward (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                     bt->logp, msg);
+        status = atl_policy_forward_frozen (t->base, bt->inp, bt->tgt, NULL, B, bt->T,
+                                            NULL, bt->logp, msg);
       if (status != ATL_OK)
         break;
       _atl_tuner_row_sums (bt, B, t->L, ref);

@@ -34,6 +34,7 @@ struct _AtlTuner
   int                 C;
   int                 L;           /* max_len */
   int                 cap;         /* rows of the sampling buffers */
+  int                 sample_cap;  /* rows of one sampler run (≤ cap) */
 
   int                *tokens;      /* (cap, L) sampled rows */
   int                *lens;        /* (cap) */
@@ -90,11 +91,13 @@ AtlStatus _atl_tuner_sample     (AtlTuner           *tuner,
 /* Fills tuner->allowed for the batch's B sampled rows (after _atl_tuner_batch_fill). */
 void      _atl_tuner_batch_allowed (AtlTuner        *tuner,
                                     int              B);
-/* logp (B,T) of model's last forward ← log-probabilities under the grammar-masked,
- * renormalized distribution the sampler draws from (unchanged without a grammar). */
+/* Rows b0 … b0 + nb − 1 of logp (B,T), which model's last forward (on those nb rows)
+ * computed ← log-probabilities under the grammar-masked, renormalized distribution the
+ * sampler draws from (unchanged without a grammar). */
 void      _atl_tuner_renormalize   (AtlTuner        *tuner,
                                     AtlPolicy       *model,
-                                    int              B,
+                                    int              b0,
+                                    int              nb,
                                     float           *logp);
 /* Base forward on the sampled rows: embeddings and base log-probs into the tuner's buffers,
  * then the reward callback into tuner->reward. */

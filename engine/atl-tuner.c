@@ -11,6 +11,10 @@
 #include <string.h>
 
 #define DPO_ROWS 32   /* rows per DPO forward: 16 pairs */
+/* Positions per micro-batch of the policy's forward and backward in an RLOO step: small
+ * enough that a training forward's activations (~75 KB a position for the art model)
+ * stay near 60 MB, large enough that the sgemms still see hundreds of rows. */
+#define MICRO_TOKENS 1024
 
 void
 atl_tuner_config_init (AtlTunerConfig *config,
@@ -34,7 +38,10 @@ atl_tuner_config_init (AtlTunerConfig *config,
     .probe_every = 10,
     .n_probe = 48,
     .diversity_floor = 0.85f,
+    .micro_tokens = MICRO_TOKENS,
   };
+  if (getenv ("ATL_X_DIVF"))
+    config->diversity_floor = (float) atof (getenv ("ATL_X_DIVF"));
 }
 
 void
@@ -151,7 +158,10 @@ atl_tuner_new (const AtlTunerConfig *config,
     }
   memcpy (t->good, atl_policy_get_params (policy), n_params * sizeof (float));
 
-  status = atl_sampler_new (policy, cap, &t->sampler, msg);
+  /* The sampler's key/value caches are sized for its batch: an RLOO batch, not the
+   * probe's or best-of-n's rows, which _atl_tuner_sample runs in several batches. */
+  t->sample_cap = config->n_prompts * config->k;
+  status = atl_sampler_new (policy, t->sample_cap, &t->sampler, msg);
   if (status == ATL_OK)
     status = atl_adamw_new (n_params, &t->opt, msg);
   if (status == ATL_OK)
@@ -345,9 +355,21 @@ _atl_tuner_sample (AtlTuner       *t,
       t->plens[b] = t->prompt_lens[p];
       atl_rng_seed (&t->rngs[b], seeds[b]);
     }
-  options.row_rngs = t->rngs;
-  return atl_sampler_run (sampler, &t->rngs[0], &options, B, t->plens, t->tokens, t->lens,
-                          t->slogp, msg);
+  /* b0 indexes the first row of a run of at most sample_cap rows. Each row draws from
+   * its own RNG, so how the rows are split into runs changes nothing in them. */
+  for (int b0 = 0; b0 < B; b0 += t->sample_cap)
+    {
+      int nb = B - b0 < t->sample_cap ? B - b0 : t->sample_cap;
+      AtlStatus status;
+
+      options.row_rngs = t->rngs + b0;
+      status = atl_sampler_run (sampler, &t->rngs[b0], &options, nb, t->plens + b0,
+                                t->tokens + (size_t) b0 * t->L, t->lens + b0,
+                                t->slogp + (size_t) b0 * t->L, msg);
+      if (status != ATL_OK)
+        return status;
+    }
+  return ATL_OK;
 }
 
 void
@@ -372,7 +394,8 @@ _atl_tuner_batch_allowed (AtlTuner *t,
 void
 _atl_tuner_renormalize (AtlTuner  *t,
                         AtlPolicy *model,
-                        int        B,
+                        int        b0,
+                        int        nb,
                         float     *logp)
 {
   const float *logits = atl_policy_get_logits (model);
@@ -380,11 +403,11 @@ _atl_tuner_renormalize (AtlTuner  *t,
 
   if (t->config.grammar == NULL)
     return;
-  for (int b = 0; b < B; b++)
+  for (int b = b0; b < b0 + nb; b++)
     for (int s = 0; s < t->lens[b] - 1; s++)
       {
         size_t i = (size_t) b * T + s;
-        const float *z = logits + i * V;
+        const float *z = logits + ((size_t) (b - b0) * T + s) * V;
         const unsigned char *a = t->allowed + i * V;
         double mx = z[0], all = 0.0, ok = 0.0;
 
@@ -414,14 +437,14 @@ _atl_tuner_score (AtlTuner           *t,
 
   status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
   if (status == ATL_OK)
-    status = atl_policy_forward (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                 t->base_logp, msg);
+    status = atl_policy_forward_frozen (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
+                                        t->base_logp, msg);
   if (status == ATL_OK)
     status = atl_policy_pool (t->base, bt->emask, t->embed, msg);
   if (status == ATL_OK)
     {
       _atl_tuner_batch_allowed (t, B);
-      _atl_tuner_renormalize (t, t->base, B, t->base_logp);
+      _atl_tuner_renormalize (t, t->base, 0, B, t->base_logp);
     }
   if (status == ATL_OK)
     status = reward (reward_user, B, t->tokens, t->L, t->lens, t->embed, t->reward, msg);
@@ -433,22 +456,25 @@ _atl_tuner_score (AtlTuner           *t,
   return ATL_OK;
 }
 
-/* Mean per-token entropy of the policy's last forward over the loss mask. */
-static float
-mean_entropy (AtlTuner *t,
-              int       B)
+/* Per-token entropy of the policy's last forward, rows b0 … b0 + nb − 1 of the batch,
+ * summed over the loss mask into *sum and its positions counted into *count. */
+static void
+entropy_sums (AtlTuner *t,
+              int       b0,
+              int       nb,
+              double   *sum,
+              double   *count)
 {
   const AtlTunerBatch *bt = &t->batch;
   const float *logits = atl_policy_get_logits (t->policy);
   int V = atl_policy_get_config (t->policy)->vocab;
-  double sum = 0.0, count = 0.0;
 
-  for (size_t i = 0; i < (size_t) B * bt->T; i++)
+  for (size_t j = 0; j < (size_t) nb * bt->T; j++)
     {
-      const float *z = logits + i * V;
+      const float *z = logits + j * V;
       double mx = z[0], se = 0.0, sz = 0.0;
 
-      if (bt->mask[i] == 0.0f)
+      if (bt->mask[(size_t) b0 * bt->T + j] == 0.0f)
         continue;
       for (int v = 1; v < V; v++)
         mx = z[v] > mx ? z[v] : mx;
@@ -460,10 +486,106 @@ mean_entropy (AtlTuner *t,
           sz += e * (z[v] - mx);
         }
       /* H = log Σe − Σ p·(z − max). */
-      sum += log (se) - sz / se;
-      count += 1.0;
+      *sum += log (se) - sz / se;
+      *count += 1.0;
     }
-  return count > 0.0 ? (float) (sum / count) : 0.0f;
+}
+
+/* Rows per policy micro-batch: about MICRO_TOKENS positions, whole prompt groups when
+ * the advantages need the group's KL (KL in the reward rather than the loss). */
+static int
+micro_rows (const AtlTuner *t,
+            int             B)
+{
+  int k = t->config.k;
+  int r = (t->config.micro_tokens > 0 ? t->config.micro_tokens : MICRO_TOKENS) / t->batch.T;
+
+  r = r < 1 ? 1 : r;
+  if (!t->config.kl_in_loss)
+    r = (r + k - 1) / k * k;
+  return r < B ? r : B;
+}
+
+/* The policy's forward and backward over the B sampled rows, one micro-batch at a time:
+ * each forward keeps only its own rows' activations, its backward adds to the gradients
+ * (zeroed here), so the sum is the whole batch's gradient up to float rounding. Fills
+ * bt->logp, t->slogp (grammar-renormalized), kl (B), the advantages adv (B) — computed
+ * upfront when KL is in the loss, per group otherwise — and the mask's entropy sums. */
+static AtlStatus
+policy_pass (AtlTuner    *t,
+             int          B,
+             const float *ll,
+             double      *kl,
+             float       *adv,
+             double      *ent_sum,
+             double      *ent_count,
+             AtlMsg      *msg)
+{
+  const AtlTunerConfig *c = &t->config;
+  AtlTunerBatch *bt = &t->batch;
+  int P = B / c->k, k = c->k, T = bt->T, R = micro_rows (t, B);
+  float Rw[1024], w[1024];
+  AtlStatus status = ATL_OK;
+
+  *ent_sum = *ent_count = 0.0;
+  if (c->kl_in_loss)
+    {
+      for (int b = 0; b < B; b++)
+        Rw[b] = t->reward[b] + c->prior_weight * ll[b];
+      atl_tuner_rloo_advantages (Rw, P, k, adv);
+    }
+  atl_policy_zero_grads (t->policy);
+  /* b0 indexes the first row of a micro-batch of r rows. */
+  for (int b0 = 0; b0 < B && status == ATL_OK; b0 += R)
+    {
+      int r = B - b0 < R ? B - b0 : R;
+      size_t off = (size_t) b0 * T;
+
+      status = atl_policy_forward (t->policy, bt->inp + off, bt->tgt + off, NULL, r, T,
+                                   NULL, bt->logp + off, msg);
+      if (status != ATL_OK)
+        break;
+      /* KL between the distributions the sampler actually draws from (grammar-masked);
+       * the raw log-ratio can be gamed by moving mass onto tokens the mask never lets
+       * through. */
+      memcpy (t->slogp + off, bt->logp + off, (size_t) r * T * sizeof (float));
+      _atl_tuner_renormalize (t, t->policy, b0, r, t->slogp);
+      entropy_sums (t, b0, r, ent_sum, ent_count);
+      for (int b = b0; b < b0 + r; b++)
+        {
+          double d = 0.0;
+
+          for (int s = 0; s < T; s++)
+            d += bt->mask[(size_t) b * T + s]
+                 * (t->slogp[(size_t) b * T + s] - t->base_logp[(size_t) b * T + s]);
+          kl[b] = d;
+        }
+      if (c->kl_in_loss)
+        {
+          /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
+           * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
+          for (size_t i = off; i < off + (size_t) r * T; i++)
+            {
+              float ratio = expf (fminf (t->base_logp[i] - t->slogp[i], 10.0f));
+
+              t->dlogp[i] = bt->mask[i] * (-adv[i / T] + t->beta * (1.0f - ratio))
+                            / (float) B;
+            }
+          status = atl_policy_backward_logp (t->policy, t->dlogp + off, msg);
+        }
+      else
+        {
+          /* The micro-batch holds whole groups (micro_rows), so their advantages are
+           * known now. */
+          for (int b = b0; b < b0 + r; b++)
+            Rw[b] = t->reward[b] + c->prior_weight * ll[b] - t->beta * (float) kl[b];
+          atl_tuner_rloo_advantages (Rw + b0, r / k, k, adv + b0);
+          for (int b = b0; b < b0 + r; b++)
+            w[b] = adv[b] / (float) B;
+          status = atl_policy_backward (t->policy, w + b0, msg);
+        }
+    }
+  return status;
 }
 
 AtlStatus
@@ -484,8 +606,8 @@ atl_tuner_rloo_step (AtlTuner           *t,
   float *params = atl_policy_get_params (t->policy);
   int P = c->n_prompts, k = c->k, B = P * c->k;
   uint64_t seeds[1024];
-  float kl[1024], ll[1024], R[1024], adv[1024], w[1024];
-  double kl_mean = 0.0, r_mean = 0.0, ll_mean = 0.0;
+  float ll[1024] = { 0 }, adv[1024];
+  double kl[1024], kl_mean = 0.0, r_mean = 0.0, ll_mean = 0.0, ent_sum, ent_count;
   AtlStatus status;
   int probed = 0;
 
@@ -518,43 +640,39 @@ atl_tuner_rloo_step (AtlTuner           *t,
   status = _atl_tuner_sample (t, t->sampler, B, 0, k, seeds, msg);
   if (status == ATL_OK)
     status = _atl_tuner_score (t, B, reward, reward_user, msg);
-  if (status == ATL_OK)
-    status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                 bt->logp, msg);
   if (status != ATL_OK)
     return status;
-  /* KL between the distributions the sampler actually draws from (grammar-masked); the
-   * raw log-ratio can be gamed by moving mass onto tokens the mask never lets through. */
-  memcpy (t->slogp, bt->logp, (size_t) B * bt->T * sizeof (float));
-  _atl_tuner_renormalize (t, t->policy, B, t->slogp);
 
-  /* b indexes samples: KL and the base's log-likelihood per token over the loss mask. */
+  /* b indexes samples: the base's log-likelihood per token over the loss mask. */
   for (int b = 0; b < B; b++)
     {
-      double d = 0.0, lb = 0.0, n = 0.0;
+      double lb = 0.0, n = 0.0;
 
       for (int s = 0; s < bt->T; s++)
         {
           size_t i = (size_t) b * bt->T + s;
 
-          d += bt->mask[i] * (t->slogp[i] - t->base_logp[i]);
           lb += bt->mask[i] * t->base_logp[i];
           n += bt->mask[i];
         }
-      kl[b] = (float) d;
       ll[b] = n > 0.0 ? (float) (lb / n) : 0.0f;
-      R[b] = t->reward[b] + c->prior_weight * ll[b]
-             - (c->kl_in_loss ? 0.0f : t->beta * kl[b]);
-      kl_mean += d / B;
       r_mean += t->reward[b] / (double) B;
       ll_mean += ll[b] / (double) B;
     }
+  /* The gradient is computed before the KL budget is checked, which it may turn out not
+   * to be needed for: a step past the budget is rare, and this way each micro-batch's
+   * activations serve its backward right away. */
+  status = policy_pass (t, B, ll, kl, adv, &ent_sum, &ent_count, msg);
+  if (status != ATL_OK)
+    return status;
+  for (int b = 0; b < B; b++)
+    kl_mean += kl[b] / B;
 
   report->step = t->steps + 1;
   report->reward_mean = (float) r_mean;
   report->kl = (float) kl_mean;
   report->base_ll = (float) ll_mean;
-  report->entropy = mean_entropy (t, B);
+  report->entropy = ent_count > 0.0 ? (float) (ent_sum / ent_count) : 0.0f;
   report->diversity = t->diversity;
 
   /* The KL budget: the weights that drew these samples are already past it, so none of
@@ -568,35 +686,18 @@ atl_tuner_rloo_step (AtlTuner           *t,
       return ATL_OK;
     }
   /* A run that starts past the budget (an earlier round's estimate was lucky) has no
-   * better weights to return to: it steps with β doubled so the update pulls back. */
+   * better weights to return to: it steps with β doubled so the update pulls back — a
+   * gradient the pass above computed with the old β, so it runs again. */
   if (kl_mean > c->kl_budget)
-    t->beta = fminf (2.0f * t->beta, c->beta_max);
+    {
+      t->beta = fminf (2.0f * t->beta, c->beta_max);
+      status = policy_pass (t, B, ll, kl, adv, &ent_sum, &ent_count, msg);
+    }
   else if (probed || t->steps == 0 || c->probe_every <= 0 || t->features == NULL)
     {
       memcpy (t->good, params, n_params * sizeof (float));
       t->good_kl = (float) kl_mean;
     }
-
-  atl_tuner_rloo_advantages (R, P, k, adv);
-  for (int b = 0; b < B; b++)
-    w[b] = adv[b] / (float) B;
-  atl_policy_zero_grads (t->policy);
-  if (c->kl_in_loss)
-    {
-      /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
-       * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
-      for (int b = 0; b < B; b++)
-        for (int s = 0; s < bt->T; s++)
-          {
-            size_t i = (size_t) b * bt->T + s;
-            float r = expf (fminf (t->base_logp[i] - t->slogp[i], 10.0f));
-
-            t->dlogp[i] = bt->mask[i] * (-adv[b] + t->beta * (1.0f - r)) / (float) B;
-          }
-      status = atl_policy_backward_logp (t->policy, t->dlogp, msg);
-    }
-  else
-    status = atl_policy_backward (t->policy, w, msg);
   if (status == ATL_OK)
     status = atl_adamw_step (t->opt, &adamw, params, atl_policy_get_grads (t->policy),
                              &report->grad_norm, msg);

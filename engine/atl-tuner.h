@@ -87,6 +87,10 @@ typedef struct
                                    * noise then carries no KL sampling noise. Default 0 */
   int            probe_every;     /* diversity probe period in steps, default 10; 0 off */
   int            n_probe;         /* NP probe sequences, default 48 */
+  int            micro_tokens;    /* positions per micro-batch of the policy's forward and
+                                   * backward in an RLOO step (whole prompt groups when KL
+                                   * is in the reward); only memory and float rounding
+                                   * depend on it. Default (and 0) 1024 */
   float          diversity_floor; /* stop below this fraction of base spread, default 0.85 */
   AtlGrammarFunc grammar;         /* keeps samples valid; user data below */
   void          *grammar_user;

@@ -260,6 +260,87 @@ test_raises_reward_kl_loss (void)
   raises_reward (1);
 }
 
+/* Gradients (after a step) of two policies agree up to float rounding. */
+static void
+assert_grads_close (AtlPolicy *a,
+                    AtlPolicy *b)
+{
+  const float *ga = atl_policy_get_grads (a), *gb = atl_policy_get_grads (b);
+  size_t n = atl_policy_get_n_params (a);
+  float scale = 0.0f, worst = 0.0f;
+
+  for (size_t i = 0; i < n; i++)
+    scale = fmaxf (scale, fabsf (ga[i]));
+  for (size_t i = 0; i < n; i++)
+    worst = fmaxf (worst, fabsf (ga[i] - gb[i]));
+  g_test_message ("largest gradient %.3g, largest difference %.3g", scale, worst);
+  g_assert_cmpfloat (scale, >, 0.0f);
+  g_assert_cmpfloat (worst, <=, 1e-4f * scale);
+}
+
+/* A step in micro-batches of one row (one group with KL in the reward) is the same step
+ * as one forward and backward over the whole batch: same KL, entropy and gradient up to
+ * float rounding — on the first step, where the policy is the base, and on a later one,
+ * where the KL term pulls. */
+static void
+micro_batches (int kl_in_loss)
+{
+  AtlPolicy *base = small_policy (6);
+  AtlPolicy *whole = copy_policy (base), *micro = copy_policy (base);
+  AtlTuner *tw = NULL, *tm = NULL;
+  AtlTunerConfig config;
+  AtlTunerStepReport rw, rm;
+  AtlRng rng_w, rng_m;
+  AtlMsg msg;
+  int calls = 0;
+
+  config_for_tests (&config);
+  config.lr = 3e-3f;
+  config.kl_budget = 1e6f;
+  config.kl_in_loss = kl_in_loss;
+  config.micro_tokens = 1 << 20;
+  g_assert_cmpint (atl_tuner_new (&config, whole, base, &tw, &msg), ==, ATL_OK);
+  config.micro_tokens = 1;
+  g_assert_cmpint (atl_tuner_new (&config, micro, base, &tm, &msg), ==, ATL_OK);
+  atl_rng_seed (&rng_w, 21);
+  atl_rng_seed (&rng_m, 21);
+  for (int s = 0; s < 3; s++)
+    {
+      g_assert_cmpint (atl_tuner_rloo_step (tw, reward_cb, &calls, &rng_w, &rw, &msg), ==,
+                       ATL_OK);
+      g_assert_cmpint (atl_tuner_rloo_step (tm, reward_cb, &calls, &rng_m, &rm, &msg), ==,
+                       ATL_OK);
+      g_test_message ("step %d: KL %.4f / %.4f, entropy %.5f / %.5f", s + 1, rw.kl, rm.kl,
+                      rw.entropy, rm.entropy);
+      g_assert_cmpfloat (rw.reward_mean, ==, rm.reward_mean);
+      g_assert_cmpfloat (fabsf (rw.kl - rm.kl), <=, 1e-4f * (1.0f + fabsf (rw.kl)));
+      g_assert_cmpfloat (fabsf (rw.entropy - rm.entropy), <=, 1e-5f * rw.entropy);
+      assert_grads_close (whole, micro);
+      /* The same weights for the next step: rounding may flip the sign of a near-zero
+       * gradient, which Adam's first steps turn into a full-size update. */
+      memcpy (atl_policy_get_params (micro), atl_policy_get_params (whole),
+              atl_policy_get_n_params (whole) * sizeof (float));
+    }
+  g_assert_cmpfloat (rw.kl, >, 0.0f);
+  atl_tuner_free (tw);
+  atl_tuner_free (tm);
+  atl_policy_free (whole);
+  atl_policy_free (micro);
+  atl_policy_free (base);
+}
+
+static void
+test_micro_batches (void)
+{
+  micro_batches (0);
+}
+
+static void
+test_micro_batches_kl_loss (void)
+{
+  micro_batches (1);
+}
+
 /* Past the KL budget a step changes nothing and hands back the last good weights. */
 static void
 test_kl_budget_stops (void)
@@ -495,6 +576,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/kl-self", test_kl_self);
   g_test_add_func ("/engine/tuner/raises-reward", test_raises_reward);
   g_test_add_func ("/engine/tuner/raises-reward-kl-loss", test_raises_reward_kl_loss);
+  g_test_add_func ("/engine/tuner/micro-batches", test_micro_batches);
+  g_test_add_func ("/engine/tuner/micro-batches-kl-loss", test_micro_batches_kl_loss);
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
   g_test_add_func ("/engine/tuner/finish", test_finish);
