@@ -201,6 +201,39 @@ ui_test_find_toplevel (GType type)
   return NULL;
 }
 
+void
+ui_test_dismiss_toasts (GtkWidget *widget)
+{
+  /* AdwToastWidget is private; its type name and "toast" property are what is public. */
+  GType type = g_type_from_name ("AdwToastWidget");
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_autoptr(GPtrArray) dismissed = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int quiet = 0;
+
+  if (type == 0 || root == NULL)
+    return;
+  /* Queued toasts show once the one before has gone, so the window must stay free of them
+   * for a while (a toast slides in within a few frames of its predecessor leaving). */
+  while (quiet < 15 && g_get_monotonic_time () < deadline)
+    {
+      GtkWidget *shown = ui_test_find_descendant (root, type);
+      AdwToast *toast = NULL;
+
+      quiet = shown == NULL ? quiet + 1 : 0;
+      if (shown != NULL)
+        g_object_get (shown, "toast", &toast, NULL);
+      if (toast != NULL && !g_ptr_array_find (dismissed, toast, NULL))
+        {
+          adw_toast_dismiss (toast);
+          g_ptr_array_add (dismissed, g_object_ref (toast));
+        }
+      g_clear_object (&toast);
+      ui_test_wait_for_frames (root, 1);
+    }
+  g_assert_null (ui_test_find_descendant (root, type));
+}
+
 char *
 ui_test_screenshot (GtkWidget  *widget,
                     const char *name)
@@ -218,6 +251,8 @@ ui_test_screenshot (GtkWidget  *widget,
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
   g_mkdir_with_parents (dir, 0755);
+  /* A screenshot shows the screen, not the feedback of the step before it. */
+  ui_test_dismiss_toasts (widget);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);

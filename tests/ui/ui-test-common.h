@@ -23,6 +23,9 @@ gboolean   ui_test_wait_until             (gboolean  (*predicate) (gpointer data
 GtkWidget *ui_test_find_descendant        (GtkWidget  *root,
                                            GType       type);
 GtkWindow *ui_test_find_toplevel          (GType       type);
-/* Renders widget and writes $ATL_BUILD_DIR/screenshots/<name>.png; returns the path. */
+/* Dismisses the toasts of widget's window, queued ones too, and waits until they are gone. */
+void       ui_test_dismiss_toasts         (GtkWidget  *widget);
+/* Renders widget, its window cleared of toasts, and writes
+ * $ATL_BUILD_DIR/screenshots/<name>.png; returns the path. */
 char      *ui_test_screenshot             (GtkWidget  *widget,
                                            const char *name);
