@@ -18,6 +18,7 @@
 #include "atl-bench-music.h"
 #include "atl-bench-nn.h"
 #include "atl-bench-spawn.h"
+#include "atl-bench-util.h"
 #include "atl-art-codec.h"
 #include "atl-cli-generate.h"
 #include "atl-domain.h"
@@ -119,15 +120,6 @@ atl_bench_row_ok (const AtlBenchRow *row)
     }
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The median of the finite values, NaN if there are none. */
 static double
 median_of (GArray *values)
@@ -141,7 +133,7 @@ median_of (GArray *values)
   n = finite->len;
   if (n == 0)
     return NAN;
-  g_array_sort (finite, compare_doubles);
+  g_array_sort (finite, atl_bench_compare_doubles);
   return n % 2 ? g_array_index (finite, double, n / 2)
                : 0.5 * (g_array_index (finite, double, n / 2 - 1)
                         + g_array_index (finite, double, n / 2));

@@ -23,6 +23,7 @@
 #include "atl-art-features.h"
 #include "atl-art-render.h"
 #include "atl-base-models.h"
+#include "atl-bench-util.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
 #include "atl-generator.h"
@@ -55,23 +56,6 @@ void
 atl_bench_art_result_clear (AtlBenchArtResult *result)
 {
   g_clear_pointer (&result->model_path, g_free);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof (double), (GCompareFunc) compare_doubles);
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 static void
@@ -336,7 +320,7 @@ bench_speed (AtlGenerator      *gen,
                                    / ATL_ART_TOKENS_PER_ELEMENT / N_SPEED_WORKS;
         }
     }
-  r->sample_ms = median (times, runs);
+  r->sample_ms = atl_bench_median (times, runs);
 
   for (int i = 0; i < N_SPEED_WORKS; i++)
     thumbs[i] = cairo_image_surface_create (CAIRO_FORMAT_RGB24, THUMB, THUMB);
@@ -356,7 +340,7 @@ bench_speed (AtlGenerator      *gen,
     }
   for (int i = 0; i < N_SPEED_WORKS; i++)
     cairo_surface_destroy (thumbs[i]);
-  r->thumbs_ms = median (times, runs);
+  r->thumbs_ms = atl_bench_median (times, runs);
 
   dir = g_dir_make_tmp ("atl-bench-art-XXXXXX", error);
   if (dir == NULL)
@@ -377,7 +361,7 @@ bench_speed (AtlGenerator      *gen,
     }
   g_unlink (png);
   g_rmdir (dir);
-  r->png4096_ms = median (times, png_runs);
+  r->png4096_ms = atl_bench_median (times, png_runs);
   return TRUE;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "atl-base-models.h"
+#include "atl-bench-util.h"
 #include "atl-config.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
@@ -64,23 +65,6 @@ atl_bench_music_default_corpus (void)
   root = source != NULL && source[0] != '\0' ? g_strdup (source)
                                              : g_path_get_dirname (SOURCE_MODELS_DIR);
   return g_build_filename (root, "..", "shared", "data", "nottingham", NULL);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof (double), (GCompareFunc) compare_doubles);
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 /* Decodes and checks one sampled sequence; on success adds its metrics to sum. */
@@ -227,7 +211,7 @@ bench_sample_speed (AtlGenerator         *gen,
           return FALSE;
         }
     }
-  r->sample_ms = median (times, runs);
+  r->sample_ms = atl_bench_median (times, runs);
   return TRUE;
 }
 
@@ -317,12 +301,12 @@ bench_synth_speed (int                  runs,
         if (!time_synth (melody, &params, block, run >= 0 ? &times[run] : &per_timbre[t],
                          error))
           return FALSE;
-      r->synth_ms_timbre[t] = per_timbre[t] = median (times, runs);
+      r->synth_ms_timbre[t] = per_timbre[t] = atl_bench_median (times, runs);
     }
   r->synth_ms_worst = 0.0;
   for (int t = 0; t < ATL_N_TIMBRES; t++)
     r->synth_ms_worst = MAX (r->synth_ms_worst, per_timbre[t]);
-  r->synth_ms = median (per_timbre, ATL_N_TIMBRES);
+  r->synth_ms = atl_bench_median (per_timbre, ATL_N_TIMBRES);
   return TRUE;
 }
 

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "atl-adamw.h"
+#include "atl-bench-util.h"
 #include "atl-error.h"
 #include "atl-nn.h"
 #include "atl-policy.h"
@@ -33,23 +34,6 @@ atl_bench_nn_options_init (AtlBenchNnOptions *options)
 {
   *options = (AtlBenchNnOptions) { .threads = 2, .train_steps = 10, .sample_runs = 5,
                                    .pytorch = TRUE, .torch_script = NULL };
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof (double), (GCompareFunc) compare_doubles);
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 static double
@@ -75,7 +59,7 @@ sgemm_peak_gflops (void)
       if (r >= 0)
         times[r] = (g_get_monotonic_time () - start) * 1e-6;
     }
-  return 2.0 * PEAK_N * PEAK_N * (double) PEAK_N / median (times, 5) * 1e-9;
+  return 2.0 * PEAK_N * PEAK_N * (double) PEAK_N / atl_bench_median (times, 5) * 1e-9;
 }
 
 /* Matmul FLOPs of one training step that do useful work: forward linear layers and head,
@@ -159,7 +143,7 @@ bench_train (const AtlBenchNnOptions *options,
         }
     }
   atl_adamw_free (opt);
-  result->train_step_ms = 1e3 * median (times, options->train_steps);
+  result->train_step_ms = 1e3 * atl_bench_median (times, options->train_steps);
   result->train_tokens_per_s = BENCH_B * BENCH_T / (result->train_step_ms * 1e-3);
   result->train_gflops = train_step_flops () / (result->train_step_ms * 1e-3) * 1e-9;
   return TRUE;
@@ -215,7 +199,7 @@ bench_sample (const AtlBenchNnOptions *options,
           }
     }
   atl_sampler_free (sampler);
-  result->sample_ms = 1e3 * median (times, options->sample_runs);
+  result->sample_ms = 1e3 * atl_bench_median (times, options->sample_runs);
   result->sample_tokens_per_s = SAMPLE_B * (SAMPLE_LEN - 1) / (result->sample_ms * 1e-3);
   return TRUE;
 }
