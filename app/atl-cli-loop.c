@@ -20,6 +20,7 @@
 #include "atl-cli-generate.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
+#include "atl-feature-label.h"
 #include "atl-generator.h"
 #include "atl-model.h"
 #include "atl-prefs-io.h"
@@ -618,7 +619,8 @@ atl_cli_demo_cb (int      argc,
 
   {
     g_autofree char *kl = metric (metrics, "kl"), *acc = metric (metrics, "accuracy");
-    g_autofree char *top = metric (metrics, "top_features");
+    g_autofree char *raw_top = metric (metrics, "top_features");
+    g_autofree char *top = atl_feature_label_format_top (raw_top);
 
     printf ("\nSummary after %d rounds (%.0f s):\n"
             "  taste check: the artist prefers v%u over the base in %.0f%% of %d blind pairs\n"

@@ -8,6 +8,7 @@
 #include "atl-feature-label.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 typedef struct
 {
@@ -109,4 +110,31 @@ atl_feature_label_dup (const char *name)
   if (label != NULL)
     return g_strdup (label);
   return g_strdelimit (g_strdup (name ? name : ""), "_", ' ');
+}
+
+char *
+atl_feature_label_format_top (const char *top)
+{
+  g_auto(GStrv) parts = g_strsplit (top ? top : "", ",", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (parts[i]));
+      g_autofree char *label = NULL;
+      const char *arrow = "";
+
+      /* The arrow is the direction the picks favour; it stays after the label. */
+      if (g_str_has_suffix (name, "↑") || g_str_has_suffix (name, "↓"))
+        {
+          arrow = g_str_has_suffix (name, "↑") ? " ↑" : " ↓";
+          name[strlen (name) - strlen ("↑")] = '\0';
+          g_strstrip (name);
+        }
+      if (name[0] == '\0')
+        continue;
+      label = atl_feature_label_dup (name);
+      g_string_append_printf (out, "%s%s%s", out->len ? ", " : "", label, arrow);
+    }
+  return g_string_free (out, FALSE);
 }

@@ -17,4 +17,8 @@ const char *atl_feature_label_lookup (const char *name);
 /* The same, falling back to the raw name with underscores as spaces; free with g_free. */
 char       *atl_feature_label_dup    (const char *name);
 
+/* A reward model's top-feature list ("in_key ↑, range ↓", atl_reward_format_top) with
+ * each name replaced by its label ("notes in key ↑, a wide range ↓"); free with g_free. */
+char       *atl_feature_label_format_top (const char *top);
+
 G_END_DECLS

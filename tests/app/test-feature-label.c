@@ -47,6 +47,16 @@ test_fallback (void)
   g_assert_cmpstr (label, ==, "weight to the right");
 }
 
+static void
+test_format_top (void)
+{
+  g_autofree char *text = atl_feature_label_format_top ("in_key \u2191, range \u2193, x_y");
+  g_autofree char *empty = atl_feature_label_format_top ("");
+
+  g_assert_cmpstr (text, ==, "notes in key \u2191, a wide range \u2193, x y");
+  g_assert_cmpstr (empty, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -54,5 +64,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/feature-label/art", test_art);
   g_test_add_func ("/ui/feature-label/music", test_music);
   g_test_add_func ("/ui/feature-label/fallback", test_fallback);
+  g_test_add_func ("/ui/feature-label/format-top", test_format_top);
   return g_test_run ();
 }
