@@ -33,15 +33,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   for (int f = 0; f < codec->n_features; f++)
     g_assert (isfinite (features[f]));
 
-  /* A decoded melody encodes back to the same tokens. */
+  /* A decoded melody encodes back to the same tokens up to EOS: validate accepts PAD
+   * after EOS (rows of a batch are padded), which encode does not write back. validate
+   * also promises an EOS, so the loop stops there. */
   {
     int again[ATL_MUSIC_MAX_LEN];
     int again_len = 0;
+    int unpadded = len;
 
+    while (tokens[unpadded - 1] == ATL_TOKEN_PAD)
+      unpadded--;
     g_assert_cmpint (atl_music_encode (&melody, &prefix, again, ATL_MUSIC_MAX_LEN, &again_len,
                                        &msg), ==, ATL_OK);
-    g_assert_cmpint (again_len, ==, len);
-    for (int i = 0; i < len; i++)
+    g_assert_cmpint (again_len, ==, unpadded);
+    for (int i = 0; i < unpadded; i++)
       g_assert_cmpint (again[i], ==, tokens[i]);
   }
   return 0;
