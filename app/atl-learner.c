@@ -556,6 +556,9 @@ atl_learner_tune (AtlLearner            *l,
   if (l->config.method == ATL_LEARNER_RLOO)
     l->beta = atl_tuner_get_beta (tuner);
   atl_tuner_free (tuner);
+  /* The tuned policy goes on to be saved and sampled, neither of which reads the
+   * activations its last micro-batch left behind. */
+  atl_policy_release_acts (policy);
   report->seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
   return ok;
 }
