@@ -287,7 +287,10 @@ test_corpus_speed_and_variety (void)
   g_test_message ("%d compositions in %.3f s (%.0f/s), %u distinct", N, seconds, N / seconds,
                   g_hash_table_size (seen));
   g_assert_cmpuint (g_hash_table_size (seen), >=, N * 99 / 100);
-  g_assert_cmpfloat (seconds, <, 5.0);
+  /* Under valgrind (its test setup sets ATL_TEST_VALGRIND) everything runs some 30×
+   * slower, and the bound would measure the tool. */
+  if (g_getenv ("ATL_TEST_VALGRIND") == NULL)
+    g_assert_cmpfloat (seconds, <, 5.0);
   for (int f = 0; f < ATL_ART_N_FAMILIES; f++)
     g_assert_cmpint (per_family[f], >, N / ATL_ART_N_FAMILIES / 2);
   for (int b = 0; b < ATL_ART_N_COMPLEXITY; b++)

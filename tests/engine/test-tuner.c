@@ -16,6 +16,18 @@
 
 #define L ATL_MUSIC_MAX_LEN
 
+/* Memcheck (meson test --setup valgrind sets ATL_TEST_VALGRIND) runs the many-round
+ * training loops 100× slower, past any timeout: 2 … 7 s each here become 4 … 12 min.
+ * The same forward, backward and update code runs under it in the short cases. */
+static gboolean
+skip_under_valgrind (void)
+{
+  if (g_getenv ("ATL_TEST_VALGRIND") == NULL)
+    return FALSE;
+  g_test_skip ("a long training loop; too slow under valgrind");
+  return TRUE;
+}
+
 static void
 grammar_cb (void          *user,
             int            b,
@@ -251,13 +263,15 @@ raises_reward (int kl_in_loss)
 static void
 test_raises_reward (void)
 {
-  raises_reward (0);
+  if (!skip_under_valgrind ())
+    raises_reward (0);
 }
 
 static void
 test_raises_reward_kl_loss (void)
 {
-  raises_reward (1);
+  if (!skip_under_valgrind ())
+    raises_reward (1);
 }
 
 /* Gradients (after a step) of two policies agree up to float rounding. */
@@ -416,7 +430,7 @@ test_diversity_probe (void)
 static void
 test_finish (void)
 {
-  AtlPolicy *base = small_policy (7), *policy = copy_policy (base);
+  AtlPolicy *base, *policy;
   AtlTuner *tuner = NULL;
   AtlTunerConfig config;
   AtlTunerStepReport rep, fin;
@@ -424,6 +438,10 @@ test_finish (void)
   AtlMsg msg;
   int calls = 0;
 
+  if (skip_under_valgrind ())
+    return;
+  base = small_policy (7);
+  policy = copy_policy (base);
   config_for_tests (&config);
   config.lr = 2e-2f;
   config.beta = config.beta_min = config.beta_max = 0.0f;
@@ -455,7 +473,7 @@ test_finish (void)
 static void
 test_dpo_margin (void)
 {
-  AtlPolicy *base = small_policy (5), *policy = copy_policy (base);
+  AtlPolicy *base, *policy;
   AtlTuner *tuner = NULL;
   AtlTunerConfig config;
   AtlTunerDpoReport rep, first = { 0 };
@@ -465,6 +483,10 @@ test_dpo_margin (void)
   AtlMsg msg;
   int calls = 0;
 
+  if (skip_under_valgrind ())
+    return;
+  base = small_policy (5);
+  policy = copy_policy (base);
   config_for_tests (&config);
   config.lr = 1e-3f;
   g_assert_cmpint (atl_tuner_new (&config, policy, base, &tuner, &msg), ==, ATL_OK);
@@ -504,7 +526,7 @@ test_dpo_margin (void)
 static void
 test_best_of_n (void)
 {
-  AtlPolicy *base = small_policy (6), *policy = copy_policy (base);
+  AtlPolicy *base, *policy;
   AtlTuner *tuner = NULL;
   AtlTunerConfig config;
   enum { COUNT = 24 };
@@ -515,6 +537,10 @@ test_best_of_n (void)
   AtlMsg msg;
   int calls = 0;
 
+  if (skip_under_valgrind ())
+    return;
+  base = small_policy (6);
+  policy = copy_policy (base);
   config_for_tests (&config);
   g_assert_cmpint (atl_tuner_new (&config, policy, base, &tuner, &msg), ==, ATL_OK);
   atl_rng_seed (&rng, 8);
