@@ -47,6 +47,10 @@ void            atl_trainer_set_method    (AtlTrainer          *self,
                                            AtlLearnerMethod     method);
 void            atl_trainer_set_threads   (AtlTrainer          *self,
                                            int                  threads);
+/* Before a run: TRUE runs the round on a thread of its own at a lowered priority, so it
+ * takes only the CPU time an interactive main thread leaves (default FALSE). */
+void            atl_trainer_set_background (AtlTrainer         *self,
+                                            gboolean            background);
 
 void            atl_trainer_run_async     (AtlTrainer          *self,
                                            GCancellable        *cancellable,

@@ -19,6 +19,8 @@ struct _AtlTrainingPanel
   AtlTrainer   *trainer;        /* while a round runs */
   GCancellable *cancellable;
   int           steps;
+  gint64        progress_shown_us;  /* when the bar last moved */
+  guint         progress_id;        /* a pending move, see show_progress() */
 
   GtkLabel       *session_label;
   GtkLabel       *phase_label;
@@ -147,6 +149,45 @@ atl_training_panel_refresh (AtlTrainingPanel *self)
                                  self->trainer == NULL && counts.active > 0);
 }
 
+/* A step of the bar is a relayout of the whole window (GtkProgressBar reallocates its
+ * trough, and GTK 4 takes every reallocation up to the toplevel, which under X11 asks the
+ * server for the monitor's work area). Steps arrive a few times a second while the grid
+ * animates beside them, so the bar moves at most twice a second, to the latest value;
+ * the plots, which only redraw, follow every step. */
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 2)
+
+static void
+set_progress_now (AtlTrainingPanel *self,
+                  double            fraction)
+{
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  self->progress_shown_us = g_get_monotonic_time ();
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+}
+
+static gboolean
+progress_due_cb (gpointer data)
+{
+  AtlTrainingPanel *self = data;
+
+  self->progress_id = 0;
+  if (self->trainer != NULL)
+    set_progress_now (self, atl_trainer_get_progress (self->trainer));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_progress (AtlTrainingPanel *self)
+{
+  gint64 wait = self->progress_shown_us + PROGRESS_INTERVAL_US - g_get_monotonic_time ();
+
+  if (wait <= 0)
+    set_progress_now (self, atl_trainer_get_progress (self->trainer));
+  else if (self->progress_id == 0)
+    self->progress_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, (guint) (wait / 1000),
+                                            progress_due_cb, self, NULL);
+}
+
 static const char *
 phase_text (AtlTrainerPhase phase)
 {
@@ -174,7 +215,7 @@ trainer_notify_cb (AtlTrainer       *trainer,
   if (g_str_equal (pspec->name, "phase"))
     gtk_label_set_label (self->phase_label, phase_text (atl_trainer_get_phase (trainer)));
   else if (g_str_equal (pspec->name, "progress"))
-    gtk_progress_bar_set_fraction (self->progress_bar, atl_trainer_get_progress (trainer));
+    show_progress (self);
   else if (g_str_equal (pspec->name, "step") && atl_trainer_get_step (trainer) > 0)
     {
       atl_plot_append (self->reward_plot, atl_trainer_get_reward_mean (trainer));
@@ -227,10 +268,10 @@ run_done_cb (GObject      *source,
       gtk_label_set_label (self->phase_label,
                            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                            ? _("Stopped: no new version was made") : error->message);
-      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      set_progress_now (self, 0);
       return;
     }
-  gtk_progress_bar_set_fraction (self->progress_bar, 1);
+  set_progress_now (self, 1);
   gtk_label_set_label (self->phase_label, _("Done: a new version is ready"));
   load_history (self);
   g_signal_emit (self, signals[SIGNAL_VERSION_READY], 0, version);
@@ -249,10 +290,12 @@ train_now_action_cb (GtkWidget  *widget,
   trainer = atl_trainer_new (self->store, self->session_id);
   atl_trainer_set_steps (trainer, self->steps);
   atl_trainer_set_threads (trainer, 1);
+  /* Frames first: the round may take longer, a stutter is seen at once. */
+  atl_trainer_set_background (trainer, TRUE);
   g_signal_connect (trainer, "notify", G_CALLBACK (trainer_notify_cb), self);
   atl_plot_clear (self->reward_plot);
   atl_plot_clear (self->kl_plot);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  set_progress_now (self, 0);
   gtk_label_set_label (self->phase_label, phase_text (ATL_TRAINER_PHASE_FITTING));
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -282,7 +325,7 @@ atl_training_panel_set_session (AtlTrainingPanel *self,
     {
       atl_plot_clear (self->reward_plot);
       atl_plot_clear (self->kl_plot);
-      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      set_progress_now (self, 0);
       gtk_label_set_label (self->phase_label, phase_text (ATL_TRAINER_PHASE_IDLE));
     }
   self->session_id = session_id;
@@ -328,6 +371,7 @@ atl_training_panel_dispose (GObject *object)
   AtlTrainingPanel *self = ATL_TRAINING_PANEL (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->trainer != NULL)
     g_signal_handlers_disconnect_by_data (self->trainer, self);
   g_clear_object (&self->trainer);
