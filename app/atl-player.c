@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "atl-audio-probe.h"
 #include "atl-ring-buffer.h"
 
 #define RING_FRAMES   16384   /* ≈ 0.34 s at 48 kHz: plenty against feeder hiccups */
@@ -412,12 +413,19 @@ static void
 atl_player_init (AtlPlayer *self)
 {
   const char *disable = g_getenv ("ATL_AUDIO_DISABLE");
+  char *reason = NULL;
   PaError err;
 
   self->state = ATL_PLAYER_STATE_STOPPED;
   if (disable != NULL && g_strcmp0 (disable, "0") != 0 && disable[0] != '\0')
     {
       make_unavailable (self, g_strdup ("Playback is turned off (ATL_AUDIO_DISABLE is set)"));
+      return;
+    }
+  /* PortAudio aborts the process on some broken ALSA set-ups: try it in a child first. */
+  if (!atl_audio_probe (&reason))
+    {
+      make_unavailable (self, reason);
       return;
     }
   err = Pa_Initialize ();

@@ -195,9 +195,7 @@ check_unavailable (const char *reason_part)
   g_assert_cmpstr (error->message, ==, reason);
 }
 
-/* The switch a sandbox or a CI runner sets. (An ALSA configuration with no PCM at all is
- * the other road to "no device", but PortAudio 19.6's ALSA back end asserts on it in
- * BuildDeviceList, so it cannot be a test.) */
+/* The switch a sandbox or a CI runner sets. */
 static void
 test_unavailable (void)
 {
@@ -212,12 +210,64 @@ test_unavailable (void)
   g_test_trap_assert_passed ();
 }
 
+/* ALSA_CONFIG_PATH naming `file` (written with `text` unless NULL): the player must come
+ * up UNAVAILABLE with a reason naming the file, and the process must live on. A missing
+ * file is the case where PortAudio's ALSA scan asserts (BuildDeviceList) and used to
+ * abort the whole process; a syntax error makes Pa_Initialize fail with only
+ * "Unanticipated host error", which says nothing about the file. */
+/* The broken-configuration cases set ALSA_CONFIG_PATH for their child and put this back. */
+static char *saved_alsa_config_path;
+
+static void
+check_broken_alsa (const char *text)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+
+  if (g_test_subprocess ())
+    {
+      check_unavailable (g_getenv ("ATL_TEST_BROKEN_CONF"));
+      return;
+    }
+  dir = g_dir_make_tmp ("atl-alsa-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  file = g_build_filename (dir, "asound.conf", NULL);
+  if (text != NULL)
+    g_assert_true (g_file_set_contents (file, text, -1, NULL));
+  g_setenv ("ATL_TEST_BROKEN_CONF", file, TRUE);
+  g_setenv ("ALSA_CONFIG_PATH", file, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (saved_alsa_config_path != NULL)
+    g_setenv ("ALSA_CONFIG_PATH", saved_alsa_config_path, TRUE);
+  else
+    g_unsetenv ("ALSA_CONFIG_PATH");
+  g_unsetenv ("ATL_TEST_BROKEN_CONF");
+  g_remove (file);
+  g_rmdir (dir);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_alsa_config_missing (void)
+{
+  check_broken_alsa (NULL);
+}
+
+static void
+test_alsa_config_syntax_error (void)
+{
+  check_broken_alsa ("pcm.!default {\n  type plug\n  slave.pcm \"null\"\n");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  saved_alsa_config_path = g_strdup (g_getenv ("ALSA_CONFIG_PATH"));
   g_test_add_func ("/app/player/play-to-end", test_play_to_end);
   g_test_add_func ("/app/player/loop-and-stop", test_loop_and_stop);
   g_test_add_func ("/app/player/unavailable", test_unavailable);
+  g_test_add_func ("/app/player/alsa-config-missing", test_alsa_config_missing);
+  g_test_add_func ("/app/player/alsa-config-syntax-error", test_alsa_config_syntax_error);
   return g_test_run ();
 }
