@@ -23,6 +23,9 @@ struct _AtlGridView
   gint64     grid_id;
   guint      round;
   GPtrArray *tiles;          /* AtlWorkTile *, by position */
+  GPtrArray *arrived;        /* AtlWorkItem * (owned) or NULL, by position: not shown yet */
+  gint64     filled_us;      /* frame time of the last batch of arrivals shown */
+  guint      fill_tick;      /* tick callback showing the next batch, 0: none */
   GArray    *grid_ids;       /* gint64: the session's grids, by round */
   gboolean   busy;
   gboolean   dirty;          /* marks changed since the last commit */
@@ -237,6 +240,22 @@ columns_for (guint n)
   return n <= 9 ? 3 : 4;
 }
 
+static void
+clear_fill_tick (AtlGridView *self)
+{
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_tick);
+  self->fill_tick = 0;
+}
+
+/* arrived holds NULL for the tiles with nothing waiting. */
+static void
+unref_arrival (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
 /* Empties the grid and puts n empty tiles in it, to be filled as works arrive. */
 static void
 reset_cells (AtlGridView *self,
@@ -246,6 +265,25 @@ reset_cells (AtlGridView *self,
   AtlSynthParams params;
 
   stop_playing (self);
+  clear_fill_tick (self);
+  g_ptr_array_set_size (self->arrived, 0);
+  atl_synth_params_init (&params);
+  atl_style_panel_apply_synth (self->style_panel, &params);
+  /* A new round of the same size empties the tiles it has rather than building new ones:
+   * twelve tiles from their template (CSS, popovers, a first layout) cost the main thread
+   * more than a frame while a round trains beside it. */
+  if (self->tiles->len == n)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          AtlWorkTile *tile = g_ptr_array_index (self->tiles, i);
+
+          atl_work_tile_set_item (tile, NULL);
+          atl_work_tile_set_synth_params (tile, &params);
+        }
+      gtk_stack_set_visible_child_name (self->content_stack, "grid");
+      return;
+    }
   for (guint i = 0; i < self->tiles->len; i++)
     {
       AtlWorkTile *tile = g_ptr_array_index (self->tiles, i);
@@ -255,8 +293,6 @@ reset_cells (AtlGridView *self,
     }
   g_ptr_array_set_size (self->tiles, 0);
 
-  atl_synth_params_init (&params);
-  atl_style_panel_apply_synth (self->style_panel, &params);
   for (guint i = 0; i < n; i++)
     {
       AtlWorkTile *tile = ATL_WORK_TILE (atl_work_tile_new ());
@@ -271,19 +307,68 @@ reset_cells (AtlGridView *self,
 }
 
 static void
+fill_tile (AtlGridView *self,
+           guint        position,
+           AtlWorkItem *item)
+{
+  atl_work_tile_set_item (g_ptr_array_index (self->tiles, position), item);
+  g_signal_connect_object (item, "notify", G_CALLBACK (item_marked_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+show_arrived (AtlGridView *self)
+{
+  clear_fill_tick (self);
+  for (guint i = 0; i < self->arrived->len; i++)
+    {
+      g_autoptr(AtlWorkItem) item = g_steal_pointer (&g_ptr_array_index (self->arrived, i));
+
+      if (item != NULL && i < self->tiles->len)
+        fill_tile (self, i, item);
+    }
+  g_ptr_array_set_size (self->arrived, 0);
+  update_summary (self);
+}
+
+/* Every tile filled is a relayout of the whole window (a new picture, a seed, a caption),
+ * and the worker finishes tiles a frame or two apart: shown one by one they would make a
+ * dozen frames in a row pay that. Arrivals are shown in batches instead, at most one
+ * every FILL_INTERVAL_US of frame time — still a tile or few at a time to the eye. */
+#define FILL_INTERVAL_US (G_USEC_PER_SEC / 10)
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  AtlGridView *self = ATL_GRID_VIEW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (now - self->filled_us < FILL_INTERVAL_US)
+    return G_SOURCE_CONTINUE;
+  self->fill_tick = 0;
+  self->filled_us = now;
+  show_arrived (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 cell_ready_cb (int          position,
                AtlWorkItem *item,
                gpointer     user_data)
 {
   AtlGridView *self = user_data;
-  AtlWorkTile *tile;
 
   if ((guint) position >= self->tiles->len)
     return;
-  tile = g_ptr_array_index (self->tiles, position);
-  atl_work_tile_set_item (tile, item);
-  g_signal_connect_object (item, "notify", G_CALLBACK (item_marked_cb), self, G_CONNECT_SWAPPED);
-  update_summary (self);
+  if (self->arrived->len <= (guint) position)
+    g_ptr_array_set_size (self->arrived, position + 1);
+  g_set_object ((AtlWorkItem **) &g_ptr_array_index (self->arrived, position), item);
+  /* Unmapped, there are no frames to spare: show it at once. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    show_arrived (self);
+  else if (self->fill_tick == 0)
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
 }
 
 static void
@@ -370,13 +455,16 @@ draw_done_cb (GObject      *source,
       update_round_list (self);
       return;
     }
+  /* The round is whole once the draw is done: the last batch shows now, not a tick later. */
+  show_arrived (self);
   for (guint i = 0; i < drawn->items->len; i++)
     {
       AtlWorkTile *tile = i < self->tiles->len ? g_ptr_array_index (self->tiles, i) : NULL;
 
       if (tile != NULL && atl_work_tile_get_item (tile) == NULL)
-        cell_ready_cb ((int) i, g_ptr_array_index (drawn->items, i), self);
+        fill_tile (self, i, g_ptr_array_index (drawn->items, i));
     }
+  update_summary (self);
   self->grid_id = drawn->grid_id;
   self->round = drawn->round;
   self->dirty = FALSE;
@@ -801,6 +889,8 @@ atl_grid_view_dispose (GObject *object)
     stop_playing (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  clear_fill_tick (self);
+  g_ptr_array_set_size (self->arrived, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATL_TYPE_GRID_VIEW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -814,6 +904,7 @@ atl_grid_view_finalize (GObject *object)
   AtlGridView *self = ATL_GRID_VIEW (object);
 
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
+  g_clear_pointer (&self->arrived, g_ptr_array_unref);
   g_clear_pointer (&self->grid_ids, g_array_unref);
   /* The last draw task holds a reference on the view, so no worker uses the cache now. */
   g_clear_pointer (&self->cache, atl_policy_cache_free);
@@ -885,6 +976,7 @@ atl_grid_view_init (AtlGridView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->tiles = g_ptr_array_new ();
+  self->arrived = g_ptr_array_new_with_free_func (unref_arrival);
   self->grid_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cache = atl_policy_cache_new ();
   g_signal_connect_swapped (self->style_panel, "changed", G_CALLBACK (style_changed_cb), self);

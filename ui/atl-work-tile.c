@@ -81,6 +81,25 @@ item_flags_changed_cb (AtlWorkTile *self)
   update_accessible_name (self);
 }
 
+/* A tile waiting for its work keeps its place but shows no controls. They are hidden
+ * (transparent, out of reach of pointer and focus) rather than insensitive: Adwaita draws
+ * a disabled button through `filter: opacity()`, a colour-matrix node that the software
+ * renderer applies pixel by pixel, and a dozen tiles of disabled buttons made each frame
+ * that redrew the grid cost several milliseconds more while a round was drawing. */
+static void
+show_controls (AtlWorkTile *self,
+               gboolean     shown)
+{
+  GtkWidget *controls[] = { self->footer, GTK_WIDGET (self->lock_button) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      gtk_widget_set_opacity (controls[i], shown ? 1.0 : 0.0);
+      gtk_widget_set_can_target (controls[i], shown);
+      gtk_widget_set_can_focus (controls[i], shown);
+    }
+}
+
 static void
 unbind_item (AtlWorkTile *self)
 {
@@ -104,19 +123,25 @@ atl_work_tile_set_item (AtlWorkTile *self,
   unbind_item (self);
   if (item == NULL)
     {
+      /* An emptied tile may be reused for the next round: drop every mark of the last. */
+      gtk_toggle_button_set_active (self->favourite_button, FALSE);
+      gtk_toggle_button_set_active (self->reject_button, FALSE);
+      gtk_toggle_button_set_active (self->lock_button, FALSE);
+      gtk_picture_set_paintable (self->picture, NULL);
       gtk_stack_set_visible_child_name (self->preview_stack, "loading");
       gtk_spinner_start (self->spinner);
       gtk_label_set_label (self->seed_badge, "");
       gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), FALSE);
       gtk_label_set_label (self->lineage_label, "");
-      gtk_widget_set_sensitive (self->box, FALSE);
-      update_accessible_name (self);
+      gtk_widget_set_visible (GTK_WIDGET (self->play_button), FALSE);
+      show_controls (self, FALSE);
+      item_flags_changed_cb (self);
       return;
     }
 
   self->item = g_object_ref (item);
   gtk_spinner_stop (self->spinner);
-  gtk_widget_set_sensitive (self->box, TRUE);
+  show_controls (self, TRUE);
   if (atl_work_item_get_domain (item) == ATL_DOMAIN_ART)
     {
       gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (atl_work_item_get_thumbnail (item)));
@@ -134,12 +159,10 @@ atl_work_tile_set_item (AtlWorkTile *self,
     g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                              atl_work_item_get_work (item)->seed);
     g_autofree char *caption = atl_work_item_dup_caption (item);
-    g_autofree char *lineage = atl_work_item_dup_lineage (item);
 
     gtk_label_set_label (self->seed_badge, seed);
     gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), !self->blind);
     gtk_label_set_label (self->lineage_label, caption);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->lineage_label), lineage);
   }
 
   self->bindings[0] = g_object_bind_property (item, "favourite", self->favourite_button, "active",
@@ -173,9 +196,17 @@ void
 atl_work_tile_set_playhead (AtlWorkTile *self,
                             double       fraction)
 {
+  gboolean was_playing;
+
   g_return_if_fail (ATL_IS_WORK_TILE (self));
 
+  /* The playhead moves many times a second: only the roll redraws then; the button
+   * changes (and its tooltip, which asks the X server where the pointer is) only when
+   * playing starts or stops. */
+  was_playing = atl_piano_roll_get_playhead (self->piano_roll) >= 0;
   atl_piano_roll_set_playhead (self->piano_roll, fraction);
+  if (was_playing == (fraction >= 0))
+    return;
   gtk_button_set_icon_name (self->play_button, fraction >= 0 ? "media-playback-stop-symbolic"
                                                              : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
@@ -337,6 +368,25 @@ copy_seed_action_cb (GtkWidget  *widget,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), seed);
 }
 
+/* The lineage is asked for when the tooltip shows rather than set per work: setting a
+ * tooltip text makes GTK query the pointer from the X server at once, a round trip per
+ * tile as a round fills in. */
+static gboolean
+lineage_query_tooltip_cb (GtkWidget   *label,
+                          int          x,
+                          int          y,
+                          gboolean     keyboard,
+                          GtkTooltip  *tooltip,
+                          AtlWorkTile *self)
+{
+  g_autofree char *lineage = NULL;
+
+  if (self->item == NULL || (lineage = atl_work_item_dup_lineage (self->item)) == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, lineage);
+  return TRUE;
+}
+
 static void
 favourite_toggled_cb (AtlWorkTile *self)
 {
@@ -462,6 +512,9 @@ atl_work_tile_init (AtlWorkTile *self)
   g_signal_connect_swapped (self->favourite_button, "toggled",
                             G_CALLBACK (favourite_toggled_cb), self);
   g_signal_connect_swapped (self->reject_button, "toggled", G_CALLBACK (reject_toggled_cb), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->lineage_label), TRUE);
+  g_signal_connect (self->lineage_label, "query-tooltip",
+                    G_CALLBACK (lineage_query_tooltip_cb), self);
 
   self->context_menu = gtk_popover_menu_new_from_model (
       gtk_menu_button_get_menu_model (self->menu_button));
