@@ -2,7 +2,8 @@
  *
  * Cairo's own PNG writer cannot add text chunks, so PNGs go through libpng directly, which
  * also lets us pick a faster zlib level for 4096² exports. Every format writes through
- * AtlAtomicFile: temp file beside the target → fsync → rename → fsync of the folder.
+ * AtlAtomicFile: temp file beside the target (named by atl-export-temp.h) → fsync →
+ * rename → fsync of the folder.
  */
 #include "atl-art-export.h"
 
@@ -17,6 +18,7 @@
 
 #include "atl-art-render.h"
 #include "atl-error.h"
+#include "atl-export-temp.h"
 
 G_DEFINE_QUARK (atl-art-export-error-quark, atl_art_export_error)
 
@@ -34,8 +36,9 @@ static gboolean
 atomic_open (AtlAtomicFile *f, const char *path, GError **error)
 {
   f->path = g_strdup (path);
-  f->tmp_path = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  f->tmp_path = atl_export_temp_template (path);
   f->write_errno = 0;
+  atl_export_temp_sweep (path);
   f->fd = g_mkstemp_full (f->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   if (f->fd < 0)
     {

@@ -1,7 +1,7 @@
 /* atl-audio-export.c: libsndfile encoding behind an atomic temp-file-and-rename write.
  *
- * The encoder gets a file descriptor on "<folder>/.<name>.XXXXXX"; when every frame is in
- * and libsndfile has closed (WAV headers and FLAC/Vorbis trailers are written at close),
+ * The encoder gets a file descriptor on an export temp file (atl-export-temp.h); when
+ * every frame is in and libsndfile has closed (WAV headers and FLAC/Vorbis trailers are written at close),
  * the descriptor is fsynced, closed, renamed over the final name and the folder fsynced.
  * Any failure on the way unlinks the temporary file. Short writes carry errno (ENOSPC,
  * EFBIG …) into a G_IO_ERROR naming the final path.
@@ -17,6 +17,7 @@
 
 #include "atl-config.h"
 #include "atl-error.h"
+#include "atl-export-temp.h"
 
 G_DEFINE_QUARK (atl-audio-export-error-quark, atl_audio_export_error)
 
@@ -112,8 +113,7 @@ write_file (const char          *path,
             GError             **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  g_autofree char *tmp = atl_export_temp_template (path);
   g_autofree float *buf = NULL;
   g_autofree char *software = g_strdup_printf ("Atelier %s", PACKAGE_VERSION);
   SF_INFO info = { 0 };
@@ -138,6 +138,7 @@ write_file (const char          *path,
       return FALSE;
     }
 
+  atl_export_temp_sweep (path);
   fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     return set_io_error (error, errno, path, "create a temporary file beside");

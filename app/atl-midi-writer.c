@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "atl-export-temp.h"
+
 G_DEFINE_QUARK (atl-midi-writer-error-quark, atl_midi_writer_error)
 
 typedef struct
@@ -211,7 +213,5 @@ atl_midi_writer_write (const char           *path,
     return FALSE;
   data = g_bytes_get_data (bytes, &len);
   /* Temp file in the same folder, fsync, rename: a crash leaves the old file or the new. */
-  return g_file_set_contents_full (path, data, (gssize) len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT
-                                   | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+  return atl_export_temp_set_contents (path, data, len, error);
 }

@@ -11,6 +11,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "atl-export-temp.h"
+
 G_DEFINE_QUARK (atl-prefs-error-quark, atl_prefs_error)
 
 #define MAX_JSON_DEPTH 32
@@ -178,9 +180,7 @@ atl_prefs_export_file (AtlStore    *store,
 
   if (data == NULL)
     return FALSE;
-  if (!g_file_set_contents_full (path, data, (gssize) strlen (data),
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local))
+  if (!atl_export_temp_set_contents (path, data, strlen (data), &local))
     {
       g_set_error (error, ATL_PREFS_ERROR, ATL_PREFS_ERROR_IO,
                    "Cannot write the preferences “%s”: %s", path, local->message);

@@ -13,7 +13,10 @@
  *     so a half-written checkpoint is never current;
  *   - an export's final file is absent or whole (the same bytes as an export that ran to
  *     the end), preferences are absent or every line is whole JSON;
- *   - checkpoint temp files a kill left are gone after the next completed training round.
+ *   - checkpoint temp files a kill left are gone after the next completed training round;
+ *   - export temp files a kill left carry the export temp mark and are gone after the next
+ *     completed export to the folder once a minute has passed (simulated by moving their
+ *     mtime back a minute, since the harness cannot wait).
  *
  * ATL_CRASH_KILLS (default 50) sets how many kills, ATL_CRASH_SEED the seed. The phase a
  * kill landed in is read from what it left (a temp checkpoint, a renamed file not yet
@@ -26,10 +29,12 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "atl-base-models.h"
 #include "atl-domain.h"
 #include "atl-engine-autoptr.h"
+#include "atl-export-temp.h"
 #include "atl-model.h"
 #include "atl-model-folder.h"
 #include "store-helpers.h"
@@ -507,26 +512,40 @@ export_prefs (Harness *h,
   return killed;
 }
 
-/* Export temps (art: "<final>.tmp-XXXXXX", audio: ".<final>.XXXXXX", MIDI and JSONL:
- * "<final>.XXXXXX") left in the output folder by a kill; removed so each is counted once. */
-static void
-sweep_export_temps (Harness *h)
+/* Export temp files in the output folder. Every hidden file there must be one (the final
+ * names are not hidden; generate's folders are skipped). New ones — those a kill has just
+ * left — are counted and their mtime moved back past ATL_EXPORT_TEMP_DEAD_AGE_S, as if
+ * the minute had passed, so that the next completed export must remove them. Returns how
+ * many there are. */
+static int
+age_export_temps (Harness *h)
 {
   g_autoptr(GDir) d = g_dir_open (h->out_dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const char *name;
+  int n = 0;
 
   while ((name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = g_build_filename (h->out_dir, name, NULL);
+      GStatBuf st;
 
-      if ((g_str_has_prefix (name, "export.") || g_str_has_prefix (name, ".export.")
-           || g_str_has_prefix (name, "prefs.jsonl."))
-          && !g_file_test (path, G_FILE_TEST_IS_DIR))
+      if (name[0] != '.' || g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      if (strstr (name, ATL_EXPORT_TEMP_MARK) == NULL)
+        g_error ("%s: a leftover the next export could not recognise", path);
+      n++;
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      if (now - (gint64) st.st_mtime < ATL_EXPORT_TEMP_DEAD_AGE_S)
         {
+          struct utimbuf old;
+
+          old.actime = old.modtime = (time_t) (now - ATL_EXPORT_TEMP_DEAD_AGE_S - 1);
+          g_assert_cmpint (g_utime (path, &old), ==, 0);
           h->partial_exports++;
-          g_unlink (path);
         }
     }
+  return n;
 }
 
 /* What must hold after any kill. */
@@ -718,14 +737,21 @@ test_crash_loop (void)
         }
       else
         h.finished[phase]++;
-      sweep_export_temps (&h);
+      /* A completed export swept the leftovers of earlier kills, and left none itself. */
+      if (!killed && (phase == PHASE_EXPORT || phase == PHASE_EXPORT_PREFS))
+        g_assert_cmpint (age_export_temps (&h), ==, 0);
+      else
+        age_export_temps (&h);
       check_store (&h);
     }
 
-  /* A last complete round sweeps any checkpoint temps the kills left. */
+  /* A last complete round sweeps any checkpoint temps the kills left, and a last export
+   * any export temps. */
   pick (&h, -1);
   train (&h, -1, TRAIN_AT_TIME);
   check_store (&h);
+  export_prefs (&h, -1);
+  g_assert_cmpint (age_export_temps (&h), ==, 0);
 
   for (int p = 0; p < N_PHASES; p++)
     g_test_message ("%-12s killed %3d, finished first %3d", phase_names[p], h.kills[p],
@@ -733,7 +759,8 @@ test_crash_loop (void)
   g_test_message ("train kills: %d during the checkpoint write (each temp swept by a later "
                   "round), %d after its rename before the record", h.train_in_write,
                   h.train_after_rename);
-  g_test_message ("export temp files left beside final names: %d; picks confirmed and "
+  g_test_message ("export temp files left by kills (each swept by a later export): %d; "
+                  "picks confirmed and "
                   "kept: %u; %.1f s", h.partial_exports, h.confirmed->len,
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
   teardown (&h);
