@@ -89,6 +89,9 @@ static const FeatureLabel labels[] = {
   { "direction_changes", N_("zigzag contour") },
   { "mean_pitch", N_("high register") },
   { "rest_fraction", N_("rests") },
+  { "contour_start", N_("a high opening") },
+  { "contour_middle", N_("an arching line") },
+  { "contour_end", N_("a high ending") },
 };
 
 const char *

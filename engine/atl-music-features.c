@@ -14,7 +14,7 @@ enum
   F_AUTOCORR_1, F_AUTOCORR_2, F_AUTOCORR_3, F_UNIQUE_MAX, F_UNIQUE_MIN, F_STARTS_TONIC,
   F_PC_0, F_IV_0 = F_PC_0 + 12, F_DENSITY = F_IV_0 + 6, F_SYNCOPATION, F_RANGE,
   F_CONTOUR_STEP, F_DIRECTION_CHANGES, F_MEAN_PITCH, F_REST_FRACTION,
-  F_END
+  F_CONTOUR_THIRD_0, F_END = F_CONTOUR_THIRD_0 + 3
 };
 
 _Static_assert (F_END == ATL_MUSIC_N_FEATURES, "feature table and count disagree");
@@ -26,7 +26,7 @@ static const char *const names[ATL_MUSIC_N_FEATURES] = {
   "pc_11",
   "iv_repeat", "iv_step", "iv_third", "iv_fourth_fifth", "iv_sixth_octave", "iv_wide",
   "density", "syncopation", "range", "contour_step", "direction_changes", "mean_pitch",
-  "rest_fraction",
+  "rest_fraction", "contour_start", "contour_middle", "contour_end",
 };
 
 const char *
@@ -111,6 +111,26 @@ motifs (const AtlMelody *m,
     }
   *in_motif = m->n_notes > 0 ? (float) n_motif / (float) m->n_notes : 0.0f;
   *in_repeated = m->n_notes > 0 ? (float) n_repeated / (float) m->n_notes : 0.0f;
+}
+
+/* Each third's mean onset pitch minus the melody's mean; note i is in third ⌊3i/n⌋, so
+ * with fewer than three notes a third is empty and stays 0. */
+static void
+contour_thirds (const AtlMelody *m,
+                double           mean,
+                float           *out)
+{
+  double sum[3] = { 0 }, count[3] = { 0 };
+
+  for (int i = 0; i < m->n_notes; i++)
+    {
+      int third = i * 3 / m->n_notes;
+
+      sum[third] += m->notes[i].pitch;
+      count[third] += 1.0;
+    }
+  for (int t = 0; t < 3; t++)
+    out[t] = count[t] > 0.0 ? (float) (sum[t] / count[t] - mean) : 0.0f;
 }
 
 void
@@ -219,6 +239,7 @@ atl_music_features (const AtlMelody *m,
   out[F_CONTOUR_STEP] = n > 1 ? (float) (step_sum / (n - 1)) : 0.0f;
   out[F_DIRECTION_CHANGES] = moving_pairs > 0 ? (float) turns / (float) moving_pairs : 0.0f;
   out[F_MEAN_PITCH] = (float) mean;
+  contour_thirds (m, mean, &out[F_CONTOUR_THIRD_0]);
   out[F_REST_FRACTION] = 1.0f - (float) sounding / (float) (m->n_bars * spb);
   if (out[F_REST_FRACTION] < 0.0f)
     out[F_REST_FRACTION] = 0.0f;

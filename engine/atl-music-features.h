@@ -33,6 +33,11 @@
  *  33 direction_changes [0,1]  fraction of consecutive moving interval pairs that turn
  *  34 mean_pitch        [−12,24] mean pitch relative to the tonic
  *  35 rest_fraction     [0,1]  fraction of sixteenths with no note sounding
+ *  36 contour_start     [−36,36] mean pitch of the first third of the notes, the middle
+ *  37 contour_middle             third and the last third, each minus the melody's mean
+ *  38 contour_end                pitch (semitones): the line's shape — rising, falling,
+ *                                arch, bowl — which contour_step (first to last note) and
+ *                                direction_changes (local turns) cannot tell apart
  *
  * A melody with no notes gets zeros except rest_fraction = 1 and leaps_resolved = 1.
  */
@@ -40,7 +45,7 @@
 
 #include "atl-melody.h"
 
-#define ATL_MUSIC_N_FEATURES 36
+#define ATL_MUSIC_N_FEATURES 39
 
 /* out (ATL_MUSIC_N_FEATURES) ← the features of a well-formed melody. */
 void        atl_music_features     (const AtlMelody *melody,

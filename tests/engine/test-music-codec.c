@@ -260,7 +260,7 @@ assert_features_in_range (const float *f)
         hi = 24.0;
       else if (g_str_equal (name, "range"))
         hi = 36.0;
-      else if (g_str_equal (name, "contour_step"))
+      else if (g_str_has_prefix (name, "contour_"))
         lo = -36.0, hi = 36.0;
       else if (g_str_equal (name, "mean_pitch"))
         lo = -12.0, hi = 24.0;
@@ -349,6 +349,12 @@ test_features (void)
   g_assert_cmpfloat_with_epsilon (f[35], 6.0 / 24.0, 1e-6);
   g_assert_cmpstr (atl_music_feature_name (ATL_MUSIC_N_FEATURES), ==, "?");
   g_assert_cmpstr (codec->feature_name (codec, 0), ==, "in_key");
+  g_assert_cmpstr (atl_music_feature_name (36), ==, "contour_start");
+  g_assert_cmpstr (atl_music_feature_name (38), ==, "contour_end");
+  /* Thirds of 8 notes: 0 4 7 | 12 11 −12 | 24 24, against the mean 70/8. */
+  g_assert_cmpfloat_with_epsilon (f[36], 11.0 / 3.0 - 8.75, 1e-4);
+  g_assert_cmpfloat_with_epsilon (f[37], 11.0 / 3.0 - 8.75, 1e-4);
+  g_assert_cmpfloat_with_epsilon (f[38], 24.0 - 8.75, 1e-4);
   g_assert_cmpint (codec->n_features, ==, ATL_MUSIC_N_FEATURES);
 
   /* Five repeats of one pitch are excessive; an empty melody is all rest. */
