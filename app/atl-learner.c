@@ -70,6 +70,12 @@ atl_learner_config_init (AtlLearnerConfig *config,
   config->tuner.grammar = atl_learner_grammar_cb;
   config->tuner.grammar_user = (void *) codec;
   atl_reward_config_init (&config->reward, codec->n_features, 0);
+  /* The embedding (128 columns) at 0.3 after standardising: measured on simulated picks
+   * from the base (4 tastes per domain, 4 seeds; pair accuracy against the true taste on
+   * 400 fresh works), 0.3 averaged 0.68 after 3 rounds and 0.77 after 10, against 0.64
+   * and 0.74 at full weight; without the embedding the features did as well on seven
+   * tastes but fell to 0.61 on the one they cannot express (a preferred register). */
+  config->reward.embed_scale = 0.3f;
   config->lambda = 1.0f;
   config->music_prior = g_str_equal (codec->name, "music") ? 4.0f : 0.0f;
   config->dpo_beta = 0.1f;

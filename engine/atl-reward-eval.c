@@ -10,18 +10,108 @@
 #include <stdlib.h>
 #include <string.h>
 
-AtlStatus
-atl_reward_assign_folds (int     n_pairs,
-                         int     k,
-                         AtlRng *rng,
-                         int    *out_fold,
-                         AtlMsg *msg)
+static int
+find_root (int *parent,
+           int  i)
 {
-  int *perm;
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+/* Folds of whole components; returns the number of components, or −1 without memory. */
+static int
+component_folds (const AtlRewardPair *pairs,
+                 int                  n_pairs,
+                 int                  n_works,
+                 int                  k,
+                 AtlRng              *rng,
+                 int                 *out_fold)
+{
+  int *parent = malloc ((size_t) n_works * sizeof (int));
+  int *id = malloc ((size_t) n_works * sizeof (int));
+  int *size = calloc ((size_t) n_works, sizeof (int));
+  int *order = malloc ((size_t) n_works * sizeof (int));
+  int *fold_of = malloc ((size_t) n_works * sizeof (int));
+  int *load = calloc ((size_t) k, sizeof (int));
+  int n_comp = -1;
+
+  if (!parent || !id || !size || !order || !fold_of || !load)
+    goto out;
+  for (int i = 0; i < n_works; i++)
+    parent[i] = i, id[i] = -1;
+  for (int p = 0; p < n_pairs; p++)
+    parent[find_root (parent, pairs[p].winner)] = find_root (parent, pairs[p].loser);
+  n_comp = 0;
+  for (int p = 0; p < n_pairs; p++)
+    {
+      int r = find_root (parent, pairs[p].winner);
+
+      if (id[r] < 0)
+        id[r] = n_comp++;
+      size[id[r]]++;
+    }
+  if (n_comp >= k)
+    {
+      /* Components in random order, each to the fold holding the fewest pairs so far. */
+      for (int c = 0; c < n_comp; c++)
+        order[c] = c;
+      for (int c = n_comp - 1; c > 0; c--)
+        {
+          int q = (int) atl_rng_below (rng, (uint32_t) c + 1), t = order[c];
+
+          order[c] = order[q];
+          order[q] = t;
+        }
+      for (int r = 0; r < n_comp; r++)
+        {
+          int c = order[r], best = 0;
+
+          for (int f = 1; f < k; f++)
+            if (load[f] < load[best])
+              best = f;
+          fold_of[c] = best;
+          load[best] += size[c];
+        }
+      for (int p = 0; p < n_pairs; p++)
+        out_fold[p] = fold_of[id[find_root (parent, pairs[p].winner)]];
+    }
+
+out:
+  free (parent);
+  free (id);
+  free (size);
+  free (order);
+  free (fold_of);
+  free (load);
+  return n_comp;
+}
+
+AtlStatus
+atl_reward_assign_folds (const AtlRewardPair *pairs,
+                         int                  n_pairs,
+                         int                  n_works,
+                         int                  k,
+                         AtlRng              *rng,
+                         int                 *out_fold,
+                         AtlMsg              *msg)
+{
+  int *perm, n_comp;
 
   if (k < 2 || n_pairs < k)
     return atl_fail (msg, ATL_ERR_INVALID, "reward model: %d-fold validation needs k >= 2 and "
                      "at least k comparisons (have %d)", k, n_pairs);
+  for (int p = 0; p < n_pairs; p++)
+    if (pairs[p].winner < 0 || pairs[p].winner >= n_works || pairs[p].loser < 0
+        || pairs[p].loser >= n_works)
+      return atl_fail (msg, ATL_ERR_RANGE, "reward model: pair %d names work %d or %d, "
+                       "outside 0 … %d", p, pairs[p].winner, pairs[p].loser, n_works - 1);
+  n_comp = component_folds (pairs, n_pairs, n_works, k, rng, out_fold);
+  if (n_comp < 0)
+    return atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d folds", k);
+  if (n_comp >= k)
+    return ATL_OK;
+
   perm = malloc ((size_t) n_pairs * sizeof (int));
   if (!perm)
     return atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d folds", k);
@@ -76,7 +166,8 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
                          "validation", k);
       goto out;
     }
-  if ((status = atl_reward_assign_folds (n_pairs, k, rng, fold, msg)) != ATL_OK)
+  if ((status = atl_reward_assign_folds (pairs, n_pairs, n_works, k, rng, fold, msg))
+      != ATL_OK)
     goto out;
 
   for (int f = 0; f < k; f++)

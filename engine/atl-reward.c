@@ -51,6 +51,7 @@ atl_reward_config_init (AtlRewardConfig *config,
   config->act = ATL_REWARD_ACT_TANH;
   config->l2 = 0.1f;
   config->std_floor = 1e-3f;
+  config->embed_scale = 1.0f;
   config->bootstrap = 1;
   config->max_iter = 300;
   config->grad_tol = 1e-4f;
@@ -76,6 +77,9 @@ check_config (const AtlRewardConfig *c,
                      "and a known activation (got %d, %d)", MAX_HIDDEN, c->hidden, (int) c->act);
   if (!isfinite (c->l2) || c->l2 < 0.0f)
     return atl_fail (msg, ATL_ERR_INVALID, "reward model: l2 %g must be finite and >= 0", c->l2);
+  if (!(c->embed_scale > 0.0f && c->embed_scale <= 1.0f))
+    return atl_fail (msg, ATL_ERR_INVALID, "reward model: embed_scale %g must be in (0, 1]",
+                     c->embed_scale);
   if (!isfinite (c->std_floor) || c->std_floor <= 0.0f)
     return atl_fail (msg, ATL_ERR_INVALID, "reward model: std_floor %g must be finite and > 0",
                      c->std_floor);
@@ -318,6 +322,9 @@ standardise (const AtlReward *model,
       var = ss / n;
       mean[c] = (float) mu;
       std[c] = (float) fmax (sqrt (var), model->cfg.std_floor);
+      /* Stored in std, so predict applies the same scale without knowing of it. */
+      if (c >= model->cfg.n_features)
+        std[c] /= model->cfg.embed_scale;
     }
   for (int k = 0; k < n; k++)
     {

@@ -12,7 +12,11 @@
  * column cannot blow up; mean and std are stored in the model and reused by predict.
  * Hand features and embedding are both kept: in the PyTorch prototype which half carried
  * the taste depended on the taste (hand features 0.82 vs 0.77 with the embedding for a
- * contour taste; the embedding helped for register), so L2 is left to sort it out.
+ * contour taste; the embedding helped for register). But E (128) outnumbers F and the
+ * picks of a few rounds, so an isotropic L2 lets the embedding's many weak directions
+ * outvote the features; embed_scale < 1 shrinks the embedding columns after standardising,
+ * which is an L2 of l2 / embed_scale² on their weights: the embedding still speaks, but
+ * only where it carries much more than the features do.
  *
  * Heads. An ensemble of n_heads (default 5) heads, each either linear, r = w·x, or one
  * hidden layer, r = v·act(W x + b) with `hidden` units (default 32, tanh or GELU). No
@@ -85,6 +89,8 @@ typedef struct
   AtlRewardActivation act;         /* default tanh */
   float               l2;          /* default 0.1 */
   float               std_floor;   /* default 1e-3 */
+  float               embed_scale; /* embedding columns × this after standardising, (0, 1];
+                                    * default 1 (see "Input" above) */
   int                 bootstrap;   /* default 1; 0 fits every head on all pairs */
   int                 max_iter;    /* L-BFGS iterations per head, default 300 */
   float               grad_tol;    /* stop when ‖∇J‖₂ ≤ grad_tol, default 1e-4 */
@@ -167,9 +173,16 @@ AtlStatus atl_reward_predict     (const AtlReward       *model,
                                   float                 *out_heads,  /* (M, NH) or NULL */
                                   AtlMsg                *msg);
 
-/* Assigns each pair a fold in [0, k): a random permutation from rng, then rank mod k, so
- * folds differ in size by at most one. */
-AtlStatus atl_reward_assign_folds (int                  n_pairs,
+/* Assigns each pair a fold in [0, k). Pairs that share a work, directly or through other
+ * pairs, share a fold: the pairs of one grid (a favourite over each other work) are held
+ * out together, so a held-out pair's works were never scored in training — pair-level
+ * folds would let the fit memorise a favourite from its other pairs and report accuracy on
+ * works it has already seen. Components go in random order (rng) to the fold with the
+ * fewest pairs so far. With fewer than k components (one grid; or star ratings, which
+ * link a whole session) it falls back to single pairs: a random permutation, rank mod k. */
+AtlStatus atl_reward_assign_folds (const AtlRewardPair *pairs,    /* (P) */
+                                   int                  n_pairs,
+                                   int                  n_works,
                                    int                  k,
                                    AtlRng              *rng,
                                    int                 *out_fold, /* (P) */

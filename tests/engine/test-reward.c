@@ -326,7 +326,7 @@ test_kfold_manual (void)
                                               &acc, fold_acc, NULL), ==, ATL_OK);
 
   atl_rng_seed (&rng, 9);
-  g_assert_cmpint (atl_reward_assign_folds (P, K, &rng, fold, NULL), ==, ATL_OK);
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, N, K, &rng, fold, NULL), ==, ATL_OK);
   for (int f = 0; f < K; f++)
     {
       AtlReward *model = new_model (&cfg);
@@ -352,6 +352,54 @@ test_kfold_manual (void)
   g_assert_cmpfloat (fabs (hit_all / P - acc), <, 1e-6);
   g_assert_cmpfloat (acc, >, 0.7);
   synth_clear (&s);
+}
+
+/* Grids are held out whole: no work is in two folds; one linked graph falls back to pairs. */
+static void
+test_folds_by_grid (void)
+{
+  enum { GRIDS = 13, G = 6, P = GRIDS * (G - 1), K = 5 };
+  AtlRewardPair pairs[P], bad = { 0, GRIDS * G };   /* names a work past the end */
+  int fold[P], work_fold[GRIDS * G], count[K] = { 0 };
+  AtlRng rng;
+
+  atl_rng_seed (&rng, 21);
+  for (int g = 0, p = 0; g < GRIDS; g++)
+    for (int i = 1; i < G; i++, p++)
+      pairs[p] = (AtlRewardPair) { g * G, g * G + i };   /* the first is the favourite */
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, GRIDS * G, K, &rng, fold, NULL), ==,
+                   ATL_OK);
+  for (int w = 0; w < GRIDS * G; w++)
+    work_fold[w] = -1;
+  for (int p = 0; p < P; p++)
+    {
+      g_assert_cmpint (fold[p], >=, 0);
+      g_assert_cmpint (fold[p], <, K);
+      count[fold[p]]++;
+      for (int side = 0; side < 2; side++)
+        {
+          int w = side ? pairs[p].loser : pairs[p].winner;
+
+          g_assert_true (work_fold[w] < 0 || work_fold[w] == fold[p]);
+          work_fold[w] = fold[p];
+        }
+    }
+  for (int f = 0; f < K; f++)   /* 13 grids in 5 folds: 2 or 3 grids each */
+    g_assert_cmpint (count[f], >=, 2 * (G - 1));
+
+  /* Chain the grids into one component: every fold still gets pairs. */
+  for (int g = 1; g < GRIDS; g++)
+    pairs[g * (G - 1)].loser = 0;
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, GRIDS * G, K, &rng, fold, NULL), ==,
+                   ATL_OK);
+  memset (count, 0, sizeof count);
+  for (int p = 0; p < P; p++)
+    count[fold[p]]++;
+  for (int f = 0; f < K; f++)
+    g_assert_cmpint (count[f], >=, P / K);
+  pairs[P - 1] = bad;
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, GRIDS * G, K, &rng, fold, NULL), ==,
+                   ATL_ERR_RANGE);
 }
 
 /* The same seed gives the same bits; another seed, other bootstrap heads. */
@@ -680,6 +728,7 @@ main (int   argc,
   g_test_add_func ("/engine/reward/bootstrap-spread", test_bootstrap_spread);
   g_test_add_func ("/engine/reward/separable", test_separable);
   g_test_add_func ("/engine/reward/kfold-manual", test_kfold_manual);
+  g_test_add_func ("/engine/reward/folds-by-grid", test_folds_by_grid);
   g_test_add_func ("/engine/reward/deterministic", test_deterministic);
   g_test_add_func ("/engine/reward/weights", test_weights);
   g_test_add_func ("/engine/reward/degenerate", test_degenerate);
