@@ -234,7 +234,10 @@ atl_tuner_dpo_step (AtlTuner          *t,
     .lr = t->config.lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f,
     .weight_decay = 0.0f, .clip_norm = t->config.clip_norm,
   };
-  int chunk = t->cap / 2;
+  /* Pairs per forward: about micro_tokens positions (as RLOO's micro-batches), since
+   * each pair's weights need only that pair's log-probs. */
+  int micro = t->config.micro_tokens > 0 ? t->config.micro_tokens : 1024;
+  int chunk = micro / (2 * t->L);
   double loss = 0.0, margin = 0.0, acc = 0.0;
   AtlStatus status = ATL_OK;
 
@@ -243,6 +246,7 @@ atl_tuner_dpo_step (AtlTuner          *t,
     return atl_fail (msg, ATL_ERR_INVALID, "DPO needs at least one pair");
   if (!(beta_dpo > 0.0f))
     return atl_fail (msg, ATL_ERR_INVALID, "DPO's β must be positive");
+  chunk = chunk < 1 ? 1 : chunk > t->cap / 2 ? t->cap / 2 : chunk;
 
   atl_policy_zero_grads (t->policy);
   /* first indexes pairs in chunks that fit one forward; gradients accumulate across. */

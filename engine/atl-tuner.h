@@ -89,8 +89,9 @@ typedef struct
   int            n_probe;         /* NP probe sequences, default 48 */
   int            micro_tokens;    /* positions per micro-batch of the policy's forward and
                                    * backward in an RLOO step (whole prompt groups when KL
-                                   * is in the reward); only memory and float rounding
-                                   * depend on it. Default (and 0) 1024 */
+                                   * is in the reward) or a DPO step (whole pairs); only
+                                   * memory and float rounding depend on it. Default (and
+                                   * 0) 1024 */
   float          diversity_floor; /* stop below this fraction of base spread, default 0.85 */
   AtlGrammarFunc grammar;         /* keeps samples valid; user data below */
   void          *grammar_user;
