@@ -40,8 +40,6 @@ atl_tuner_config_init (AtlTunerConfig *config,
     .diversity_floor = 0.85f,
     .micro_tokens = MICRO_TOKENS,
   };
-  if (getenv ("ATL_X_DIVF"))
-    config->diversity_floor = (float) atof (getenv ("ATL_X_DIVF"));
 }
 
 void
