@@ -50,7 +50,7 @@ atl_bench_loop_options_init (AtlBenchLoopOptions *o)
     .domain = ATL_DOMAIN_MUSIC,
     .rounds = 10, .grid = 12, .steps = 20, .eval_pairs = 400, .seeds = 1, .threads = 2,
     .noise = 0.5f, .beta = NAN, .kl_target = NAN, .kl_budget = NAN, .lr = NAN,
-    .kl_in_loss = -1,
+    .kl_in_loss = -1, .diversity_floor = NAN, .embed_scale = NAN,
   };
 }
 
@@ -332,6 +332,10 @@ apply_options (const AtlBenchLoopOptions *o,
     lc->tuner.lr = o->lr;
   if (o->kl_in_loss >= 0)
     lc->tuner.kl_in_loss = o->kl_in_loss;
+  if (!isnan (o->diversity_floor))
+    lc->tuner.diversity_floor = o->diversity_floor;
+  if (!isnan (o->embed_scale))
+    lc->reward.embed_scale = o->embed_scale;
 }
 
 /* A learning session (RLOO or DPO); adds its row, and for RLOO the best-of-8 row. */
@@ -854,6 +858,7 @@ atl_cli_bench_loop_cb (int      argc,
   g_autofree char *domain = NULL, *model = NULL, *tastes = NULL, *methods = NULL;
   g_autofree char *text = NULL;
   double beta = NAN, kl_target = NAN, kl_budget = NAN, lr = NAN, noise = 0.5;
+  double diversity_floor = NAN, embed_scale = NAN;
   gboolean json = FALSE, verbose = FALSE;
   AtlBenchLoopOptions o;
   AtlBenchLoopResult result;
@@ -882,6 +887,10 @@ atl_cli_bench_loop_cb (int      argc,
       { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Tuner learning rate", "LR" },
       { "kl-in-loss", 0, 0, G_OPTION_ARG_INT, &o.kl_in_loss,
         "1: KL as a per-token loss term, 0: in the reward", "0|1" },
+      { "diversity-floor", 0, 0, G_OPTION_ARG_DOUBLE, &diversity_floor,
+        "Stop tuning below this feature spread relative to base", "X" },
+      { "embed-scale", 0, 0, G_OPTION_ARG_DOUBLE, &embed_scale,
+        "Reward model's embedding weight, (0, 1]", "X" },
       { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "A line per round on stderr", NULL },
       { NULL }
     };
@@ -900,6 +909,8 @@ atl_cli_bench_loop_cb (int      argc,
   o.kl_target = (float) kl_target;
   o.kl_budget = (float) kl_budget;
   o.lr = (float) lr;
+  o.diversity_floor = (float) diversity_floor;
+  o.embed_scale = (float) embed_scale;
   o.verbose = verbose;
   ok = atl_bench_loop_run (&o, &result, error);
   if (ok)

@@ -35,6 +35,8 @@ typedef struct
   float        kl_budget;    /* NaN: default */
   float        lr;           /* NaN: default */
   int          kl_in_loss;   /* −1: default */
+  float        diversity_floor; /* the tuner's guard, NaN: default */
+  float        embed_scale;  /* the reward model's embedding weight, NaN: default */
   gboolean     verbose;      /* a line per round on stderr */
 } AtlBenchLoopOptions;
 
