@@ -44,38 +44,19 @@ test_hit_test (void)
   g_assert_false (atl_art_delete_element (&art, 0));               /* never empty */
 }
 
-static AtlWindow *
-get_window (void)
-{
-  return ATL_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-}
-
-static gboolean
-grid_ready (gpointer data)
-{
-  AtlGridView *view = data;
-
-  if (atl_grid_view_get_busy (view) || atl_grid_view_get_grid_id (view) == 0)
-    return FALSE;
-  for (guint i = 0; i < atl_grid_view_get_n_items (view); i++)
-    if (atl_grid_view_get_item (view, i) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 /* Opens the first work of the domain's grid large; returns the viewer. */
 static AtlWorkViewer *
 open_first (const char *domain,
             AtlDomain   which,
             gint64     *out_id)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view;
   GtkWindow *viewer;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", domain);
   view = atl_window_get_grid_view (window, which);
-  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  g_assert_true (ui_test_wait_until (ui_test_grid_ready, view, 30));
   *out_id = atl_work_item_get_id (atl_grid_view_get_item (view, 0));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-work", "x", *out_id);
   viewer = ui_test_find_toplevel (ATL_TYPE_WORK_VIEWER);
@@ -89,7 +70,7 @@ static AtlWork *
 check_saved (gint64 original_id,
              gint64 edit_id)
 {
-  AtlStore *store = atl_window_get_store (get_window ());
+  AtlStore *store = atl_window_get_store (ui_test_get_window ());
   g_autoptr(GPtrArray) prefs = NULL;
   AtlWork *edit = atl_store_get_work (store, edit_id, NULL);
   gboolean found = FALSE;
@@ -125,7 +106,7 @@ test_edit_art (void)
 {
   gint64 original_id, edit_id;
   AtlWorkViewer *viewer = open_first ("art", ATL_DOMAIN_ART, &original_id);
-  g_autoptr(AtlWork) original = atl_store_get_work (atl_window_get_store (get_window ()),
+  g_autoptr(AtlWork) original = atl_store_get_work (atl_window_get_store (ui_test_get_window ()),
                                                     original_id, NULL);
   g_autoptr(AtlWork) edit = NULL;
   g_autofree char *shot = NULL;
@@ -190,7 +171,7 @@ test_edit_music (void)
 {
   gint64 original_id, edit_id;
   AtlWorkViewer *viewer = open_first ("music", ATL_DOMAIN_MUSIC, &original_id);
-  AtlStore *store = atl_window_get_store (get_window ());
+  AtlStore *store = atl_window_get_store (ui_test_get_window ());
   g_autoptr(AtlWork) original = atl_store_get_work (store, original_id, NULL);
   g_autoptr(AtlWork) edit = NULL;
   g_autofree int *tokens = NULL;
@@ -242,7 +223,7 @@ collect_tiles (GtkWidget *widget,
 static void
 test_continue (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlStore *store = atl_window_get_store (window);
   AtlGridView *view;
   AtlWorkTile *tile = NULL;
@@ -252,7 +233,7 @@ test_continue (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", "music");
   view = atl_window_get_grid_view (window, ATL_DOMAIN_MUSIC);
-  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  g_assert_true (ui_test_wait_until (ui_test_grid_ready, view, 30));
   grid_before = atl_grid_view_get_grid_id (view);
   /* A melody of two bars or more, so there is a first half to keep. */
   {
@@ -272,7 +253,7 @@ test_continue (void)
   g_assert_cmpint (keep, >, 1 + ATL_MUSIC_PREFIX_LEN);
   g_assert_cmpint (keep, <, (int) original->n_tokens - 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tile), "tile.continue", NULL));
-  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  g_assert_true (ui_test_wait_until (ui_test_grid_ready, view, 30));
   g_assert_cmpint (atl_grid_view_get_grid_id (view), !=, grid_before);
   for (guint i = 0; i < atl_grid_view_get_n_items (view); i++)
     {
@@ -283,16 +264,6 @@ test_continue (void)
       for (int t = 0; t < keep; t++)
         g_assert_cmpint (work->tokens[t], ==, original->tokens[t]);
     }
-}
-
-static void
-activate_cb (GApplication *application,
-             gpointer      user_data)
-{
-  int *status = user_data;
-
-  *status = g_test_run ();
-  g_application_quit (application);
 }
 
 int
@@ -312,7 +283,7 @@ main (int argc, char **argv)
 
   app = atl_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &status);
+  g_signal_connect_after (app, "activate", G_CALLBACK (ui_test_run_tests_cb), &status);
   g_application_run (G_APPLICATION (app), 0, NULL);
   g_clear_object (&app);
   ui_test_cleanup (root);

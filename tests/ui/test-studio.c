@@ -19,38 +19,16 @@
 
 static AtlApplication *app;
 
-static AtlWindow *
-get_window (void)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (ATL_IS_WINDOW (window));
-  return ATL_WINDOW (window);
-}
-
-static gboolean
-grid_ready (gpointer data)
-{
-  AtlGridView *view = data;
-
-  if (atl_grid_view_get_busy (view) || atl_grid_view_get_grid_id (view) == 0)
-    return FALSE;
-  for (guint i = 0; i < atl_grid_view_get_n_items (view); i++)
-    if (atl_grid_view_get_item (view, i) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 wait_for_grid (AtlGridView *view)
 {
-  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  g_assert_true (ui_test_wait_until (ui_test_grid_ready, view, 30));
 }
 
 static AtlGridView *
 show_domain (const char *name)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", name);
   ui_test_wait_idle ();
@@ -61,7 +39,7 @@ show_domain (const char *name)
 static void
 test_art_grid (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   g_autoptr(GPtrArray) grids = NULL;
@@ -90,7 +68,7 @@ grid_changed (gpointer data)
   gpointer *args = data;
   AtlGridView *view = args[0];
 
-  return grid_ready (view) && atl_grid_view_get_grid_id (view) != *(gint64 *) args[1];
+  return ui_test_grid_ready (view) && atl_grid_view_get_grid_id (view) != *(gint64 *) args[1];
 }
 
 static void
@@ -106,7 +84,7 @@ next_round (AtlGridView *view)
 static void
 test_pick_undo_next (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   gint64 session = atl_grid_view_get_session_id (view);
@@ -160,7 +138,7 @@ test_pick_undo_next (void)
 static void
 test_lock (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   AtlWorkItem *kept = atl_grid_view_get_item (view, 4);
@@ -190,7 +168,7 @@ test_lock (void)
 static void
 test_history (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   g_autoptr(GPtrArray) grids = atl_store_list_grids (store, atl_grid_view_get_session_id (view), NULL);
@@ -207,7 +185,7 @@ test_history (void)
                     ((AtlGrid *) g_ptr_array_index (grids, grids->len - 2))->round);
 
   gtk_widget_activate_action (GTK_WIDGET (view), "grid.goto-grid", "x", latest);
-  g_assert_true (ui_test_wait_until (grid_ready, view, 30));
+  g_assert_true (ui_test_wait_until (ui_test_grid_ready, view, 30));
   g_assert_cmpint (atl_grid_view_get_grid_id (view), ==, latest);
 }
 
@@ -236,7 +214,7 @@ playing (gpointer data)
 static void
 test_music_grid (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("music");
   GtkWidget *tile, *roll;
   g_autofree char *shot = NULL;
@@ -278,7 +256,7 @@ not_training (gpointer data)
 static void
 test_train (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   AtlTrainingPanel *panel = atl_window_get_training_panel (window);
@@ -316,7 +294,7 @@ taste_ready (gpointer data)
 static void
 test_taste_check (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   AtlComparisonCounts before, after;
@@ -365,7 +343,7 @@ count_files (const char *dir,
 static void
 test_collection_export (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   AtlCollectionView *collection;
@@ -429,7 +407,7 @@ test_collection_export (void)
 static void
 test_sessions_and_versions (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   AtlGridView *view = show_domain ("art");
   AtlStore *store = atl_window_get_store (window);
   gint64 first = atl_grid_view_get_session_id (view);
@@ -489,16 +467,6 @@ test_sessions_and_versions (void)
   wait_for_grid (view);
 }
 
-static void
-activate_cb (GApplication *application,
-             gpointer      user_data)
-{
-  int *status = user_data;
-
-  *status = g_test_run ();
-  g_application_quit (application);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -522,7 +490,7 @@ main (int argc, char **argv)
 
   app = atl_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &status);
+  g_signal_connect_after (app, "activate", G_CALLBACK (ui_test_run_tests_cb), &status);
   g_application_run (G_APPLICATION (app), 0, NULL);
   g_clear_object (&app);
   ui_test_cleanup (root);

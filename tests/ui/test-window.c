@@ -3,7 +3,6 @@
  * the main window to $ATL_BUILD_DIR/screenshots/studio.png for people to look at.
  */
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "../asan-full-unwind.h"
 #include "atl-application.h"
@@ -12,56 +11,6 @@
 #include "ui-test-common.h"
 
 static AtlApplication *app;
-
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
-{
-  int *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until the widget has been painted a few times. */
-static void
-wait_for_frames (GtkWidget *widget,
-                 int        wanted)
-{
-  int frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (frames < wanted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  g_assert_cmpint (frames, >=, wanted);
-}
-
-static void
-wait_idle (void)
-{
-  for (int i = 0; i < 50 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 GType      type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The menu model of the first menu button below root that has one: the primary menu. */
 static GMenuModel *
@@ -80,66 +29,22 @@ find_menu_model (GtkWidget *root)
   return NULL;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (g_type_is_a (G_OBJECT_TYPE (window), type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static AtlWindow *
-get_window (void)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (ATL_IS_WINDOW (window));
-  return ATL_WINDOW (window);
-}
-
 static void
 test_window_shell (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   GtkWidget *header, *switcher, *overlay;
   AdwViewStack *stack;
   GtkWidget *status;
 
-  wait_for_frames (GTK_WIDGET (window), 3);
+  ui_test_wait_for_frames (GTK_WIDGET (window), 3);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Atelier");
 
-  header = find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
-  switcher = find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE);
-  overlay = find_descendant (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY);
-  stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  header = ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  switcher = ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE);
+  overlay = ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY);
+  stack = ADW_VIEW_STACK (ui_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
   g_assert_nonnull (header);
   g_assert_nonnull (switcher);
   g_assert_nonnull (overlay);
@@ -151,7 +56,8 @@ test_window_shell (void)
   {
     gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-    status = find_descendant (adw_view_stack_get_visible_child (stack), ADW_TYPE_STATUS_PAGE);
+    status = ui_test_find_descendant (adw_view_stack_get_visible_child (stack),
+                                      ADW_TYPE_STATUS_PAGE);
     g_assert_nonnull (status);
     /* Never block in the main loop: with nothing left to do, an iteration would wait
      * forever and the deadline would never be checked. */
@@ -169,7 +75,7 @@ test_window_shell (void)
 static void
 test_window_menu (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   GtkWidget *root = GTK_WIDGET (window);
   GMenuModel *menu = NULL;
   g_autoptr(GString) actions = g_string_new (NULL);
@@ -201,40 +107,40 @@ test_window_menu (void)
 static void
 test_window_domain_switch (void)
 {
-  AtlWindow *window = get_window ();
-  AdwViewStack *stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window),
-                                                         ADW_TYPE_VIEW_STACK));
+  AtlWindow *window = ui_test_get_window ();
+  AdwViewStack *stack = ADW_VIEW_STACK (ui_test_find_descendant (GTK_WIDGET (window),
+                                                                 ADW_TYPE_VIEW_STACK));
   GSettings *settings = atl_application_get_settings (app);
   g_autofree char *domain = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", "music");
-  wait_idle ();
+  ui_test_wait_idle ();
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "music");
   domain = g_settings_get_string (settings, "last-domain");
   g_assert_cmpstr (domain, ==, "music");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.domain", "s", "art");
-  wait_idle ();
+  ui_test_wait_idle ();
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "art");
 }
 
 static void
 test_window_secondary (void)
 {
-  AtlWindow *window = get_window ();
+  AtlWindow *window = ui_test_get_window ();
   GtkWindow *prefs, *about, *shortcuts;
   GSettings *settings = atl_application_get_settings (app);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  wait_idle ();
-  prefs = find_toplevel (ATL_TYPE_PREFERENCES_WINDOW);
+  ui_test_wait_idle ();
+  prefs = ui_test_find_toplevel (ATL_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
-  wait_for_frames (GTK_WIDGET (prefs), 2);
+  ui_test_wait_for_frames (GTK_WIDGET (prefs), 2);
   {
-    GtkSpinButton *spin = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (prefs),
-                                                            GTK_TYPE_SPIN_BUTTON));
-    AdwComboRow *combo = ADW_COMBO_ROW (find_descendant (GTK_WIDGET (prefs),
-                                                         ADW_TYPE_COMBO_ROW));
+    GtkSpinButton *spin = GTK_SPIN_BUTTON (ui_test_find_descendant (GTK_WIDGET (prefs),
+                                                                    GTK_TYPE_SPIN_BUTTON));
+    AdwComboRow *combo = ADW_COMBO_ROW (ui_test_find_descendant (GTK_WIDGET (prefs),
+                                                                 ADW_TYPE_COMBO_ROW));
 
     /* The rows are bound to the settings both ways. */
     g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==,
@@ -288,16 +194,16 @@ test_window_secondary (void)
   gtk_window_destroy (prefs);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  wait_idle ();
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  ui_test_wait_idle ();
+  about = ui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==,
                    "Atelier");
   gtk_window_destroy (about);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
-  wait_idle ();
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  ui_test_wait_idle ();
+  shortcuts = ui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
 }
@@ -305,30 +211,16 @@ test_window_secondary (void)
 static void
 test_window_toast_and_screenshot (void)
 {
-  AtlWindow *window = get_window ();
-  const char *build_dir = g_getenv ("ATL_BUILD_DIR");
-  g_autofree char *dir = g_build_filename (build_dir ? build_dir : ".", "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, "studio.png", NULL);
+  AtlWindow *window = ui_test_get_window ();
+  g_autofree char *path = ui_test_screenshot_path ("studio");
 
   atl_window_add_toast (window, adw_toast_new ("Welcome to Atelier"));
   /* Long enough for the toast's slide-in animation to finish (about 250 ms). */
-  wait_for_frames (GTK_WIDGET (window), 30);
+  ui_test_wait_for_frames (GTK_WIDGET (window), 30);
 
-  g_mkdir_with_parents (dir, 0755);
-  save_screenshot (GTK_WIDGET (window), path);
+  /* The toast is the point here, so not ui_test_screenshot, which dismisses it first. */
+  ui_test_save_png (GTK_WIDGET (window), path);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-activate_cb (GApplication *application,
-             gpointer      user_data)
-{
-  int *status = user_data;
-
-  /* The default handler has presented the window; run the tests inside the app. */
-  *status = g_test_run ();
-  g_application_quit (application);
 }
 
 int
@@ -350,7 +242,7 @@ main (int argc, char **argv)
 
   app = atl_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &status);
+  g_signal_connect_after (app, "activate", G_CALLBACK (ui_test_run_tests_cb), &status);
   g_application_run (G_APPLICATION (app), 0, NULL);
   g_clear_object (&app);
   ui_test_cleanup (root);

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "atl-domain.h"
+#include "atl-grid-view.h"
 #include "atl-model.h"
 #include "atl-paths.h"
 #include "atl-pretrainer.h"
@@ -113,6 +114,39 @@ ui_test_cleanup (const char *root)
   g_autoptr(GFile) file = g_file_new_for_path (root);
 
   remove_tree (file);
+}
+
+void
+ui_test_run_tests_cb (GApplication *application,
+                      gpointer      user_data)
+{
+  int *status = user_data;
+
+  *status = g_test_run ();
+  g_application_quit (application);
+}
+
+AtlWindow *
+ui_test_get_window (void)
+{
+  GApplication *app = g_application_get_default ();
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (ATL_IS_WINDOW (window));
+  return ATL_WINDOW (window);
+}
+
+gboolean
+ui_test_grid_ready (gpointer data)
+{
+  AtlGridView *view = data;
+
+  if (atl_grid_view_get_busy (view) || atl_grid_view_get_grid_id (view) == 0)
+    return FALSE;
+  for (guint i = 0; i < atl_grid_view_get_n_items (view); i++)
+    if (atl_grid_view_get_item (view, i) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -235,13 +269,20 @@ ui_test_dismiss_toasts (GtkWidget *widget)
 }
 
 char *
-ui_test_screenshot (GtkWidget  *widget,
-                    const char *name)
+ui_test_screenshot_path (const char *name)
 {
   const char *build_dir = g_getenv ("ATL_BUILD_DIR");
   g_autofree char *dir = g_build_filename (build_dir ? build_dir : ".", "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
-  char *path = g_build_filename (dir, file, NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  return g_build_filename (dir, file, NULL);
+}
+
+void
+ui_test_save_png (GtkWidget  *widget,
+                  const char *path)
+{
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
@@ -250,9 +291,6 @@ ui_test_screenshot (GtkWidget  *widget,
   int height = gtk_widget_get_height (widget);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
-  g_mkdir_with_parents (dir, 0755);
-  /* A screenshot shows the screen, not the feedback of the step before it. */
-  ui_test_dismiss_toasts (widget);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -260,5 +298,16 @@ ui_test_screenshot (GtkWidget  *widget,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+char *
+ui_test_screenshot (GtkWidget  *widget,
+                    const char *name)
+{
+  char *path = ui_test_screenshot_path (name);
+
+  /* A screenshot shows the screen, not the feedback of the step before it. */
+  ui_test_dismiss_toasts (widget);
+  ui_test_save_png (widget, path);
   return path;
 }
