@@ -210,8 +210,10 @@ atl_tune_type_guess (const char *file,
     { "polka", ATL_TUNE_TYPE_POLKA }, { "march", ATL_TUNE_TYPE_OTHER },
   };
   g_autofree char *base = file != NULL ? g_path_get_basename (file) : g_strdup ("");
-  g_autofree char *lower_title = g_utf8_strdown (title != NULL ? title : "", -1);
-  g_autofree char *lower_base = g_utf8_strdown (base, -1);
+  /* ASCII folding: the words are ASCII, and titles and file names come from anywhere —
+   * g_utf8_strdown reads past the end of a string cut inside a UTF-8 sequence. */
+  g_autofree char *lower_title = g_ascii_strdown (title != NULL ? title : "", -1);
+  g_autofree char *lower_base = g_ascii_strdown (base, -1);
 
   for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
     if (strstr (lower_title, words[i].word) != NULL)
