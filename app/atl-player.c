@@ -21,6 +21,7 @@
 #define TICK_MS       33      /* ≈ 30 Hz position updates */
 #define FADE_MS       5
 #define STOP_WAIT_MS  500
+#define SUGGESTED_LATENCY_S 0.02
 
 G_DEFINE_QUARK (atl-player-error-quark, atl_player_error)
 G_DEFINE_ENUM_TYPE (AtlPlayerState, atl_player_state,
@@ -296,7 +297,11 @@ atl_player_play (AtlPlayer            *self,
     }
   out.channelCount = pb->channels;
   out.sampleFormat = paFloat32;
-  out.suggestedLatency = MAX (device->defaultLowOutputLatency, 0.02);
+  /* A fixed hint, not the device's defaultLowOutputLatency: PortAudio rounds it to what
+   * the device can do anyway, and ALSA's null PCM leaves that field uninitialised
+   * (valgrind: a branch on a libasound stack value). Below 20 ms a feeder hiccup is an
+   * underrun. */
+  out.suggestedLatency = SUGGESTED_LATENCY_S;
   err = Pa_OpenStream (&pb->stream, NULL, &out, pb->rate, paFramesPerBufferUnspecified,
                        paClipOff, stream_cb, pb);
   if (err == paNoError)

@@ -124,6 +124,7 @@ test_loop_and_stop (void)
   g_autoptr(GError) error = NULL;
   double period = 0.6, max_pos = 0.0;
   gint64 t0, t1, end;
+  gboolean ok;
 
   if (!have_alsa ())
     return;
@@ -133,7 +134,9 @@ test_loop_and_stop (void)
   p.tempo = 400.0;   /* one bar = 0.6 s */
   p.timbre = ATL_TIMBRE_FLUTE;
   atl_player_set_loop (player, TRUE);
-  g_assert_true (atl_player_play (player, &m, &p, &error));
+  ok = atl_player_play (player, &m, &p, &error);
+  g_assert_no_error (error);   /* says why, if it failed */
+  g_assert_true (ok);
 
   /* Three periods later it still plays, and the position stays inside one pass. */
   end = g_get_monotonic_time () + 3 * period * G_USEC_PER_SEC;
