@@ -611,6 +611,20 @@ is_field_line (const char *s)
   return g_ascii_isalpha (s[0]) && s[1] == ':';
 }
 
+/* A title as UTF-8. ABC 2.1 text is UTF-8, but older files are often Latin-1 (ABC 1.6's
+ * default), and every byte string is valid Latin-1; invalid text would otherwise reach the
+ * store and the studio's labels as is. */
+static char *
+title_text (const char *value)
+{
+  char *text;
+
+  if (g_utf8_validate (value, -1, NULL))
+    return g_strdup (value);
+  text = g_convert (value, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  return text != NULL ? text : g_utf8_make_valid (value, -1);
+}
+
 /* Reads the tune whose X: is lines[*at]; leaves *at on the line after it. */
 static AtlTune *
 read_tune (const char *name,
@@ -661,7 +675,7 @@ read_tune (const char *name,
           else if (line[0] == 'T' && !title_set)
             {
               g_free (tune->title);
-              tune->title = g_strstrip (g_strdup (value));
+              tune->title = g_strstrip (title_text (value));
               title_set = TRUE;
             }
           else if (line[0] == 'Y' || (line[0] == 'P' && order == NULL))

@@ -154,6 +154,29 @@ test_tune_fields (void)
   g_assert_cmpint (atl_tune_run_end (tune, 1), ==, 2);
 }
 
+/* Titles reach the store and the studio's labels: always UTF-8, Latin-1 read as such. */
+static void
+test_title_encoding (void)
+{
+  static const struct { const char *title; const char *want; } titles[] = {
+    { "Caf\xc3\xa9 Reel", "Caf\xc3\xa9 Reel" },     /* UTF-8 kept */
+    { "Caf\xe9 Reel", "Caf\xc3\xa9 Reel" },           /* Latin-1 é */
+    { "Cut \xe2\x82", "Cut \xc3\xa2\xc2\x82" },     /* a cut UTF-8 sequence, as Latin-1 */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *abc = g_strdup_printf ("X:1\nT:%s\nM:4/4\nL:1/8\nK:C\nC8|\n",
+                                              titles[i].title);
+      g_autoptr(AtlTune) tune = read_one (abc, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_utf8_validate (tune->title, -1, NULL));
+      g_assert_cmpstr (tune->title, ==, titles[i].want);
+    }
+}
+
 static void
 test_keys (void)
 {
@@ -448,6 +471,7 @@ main (int    argc,
   g_test_add_func ("/app/abc-reader/constructs", test_constructs);
   g_test_add_func ("/app/abc-reader/tune-fields", test_tune_fields);
   g_test_add_func ("/app/abc-reader/keys", test_keys);
+  g_test_add_func ("/app/abc-reader/title-encoding", test_title_encoding);
   g_test_add_func ("/app/abc-reader/errors", test_errors);
   g_test_add_func ("/app/abc-reader/skip-and-continue", test_skip_and_continue);
   g_test_add_func ("/app/abc-reader/fuzz", test_fuzz);
