@@ -688,6 +688,9 @@ atl_tuner_rloo_step (AtlTuner           *t,
    * gradient the pass above computed with the old β, so it runs again. */
   if (kl_mean > c->kl_budget)
     {
+      /* The weights are still the run's first (t->good): a later stop returns to them and
+       * must report their KL, not the 0 of a run that never measured one. */
+      t->good_kl = (float) kl_mean;
       t->beta = fminf (2.0f * t->beta, c->beta_max);
       status = policy_pass (t, B, ll, kl, adv, &ent_sum, &ent_count, msg);
     }
