@@ -51,9 +51,10 @@ component_folds (const AtlRewardPair *pairs,
         id[r] = n_comp++;
       size[id[r]]++;
     }
-  if (n_comp >= k)
+  if (n_comp >= 2)
     {
-      /* Components in random order, each to the fold holding the fewest pairs so far. */
+      /* Components in random order, each to the fold holding the fewest pairs so far
+       * (with fewer components than folds, some folds stay empty: leave one grid out). */
       for (int c = 0; c < n_comp; c++)
         order[c] = c;
       for (int c = n_comp - 1; c > 0; c--)
@@ -109,7 +110,7 @@ atl_reward_assign_folds (const AtlRewardPair *pairs,
   n_comp = component_folds (pairs, n_pairs, n_works, k, rng, out_fold);
   if (n_comp < 0)
     return atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d folds", k);
-  if (n_comp >= k)
+  if (n_comp >= 2)
     return ATL_OK;
 
   perm = malloc ((size_t) n_pairs * sizeof (int));
@@ -181,6 +182,13 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
             tw[nt] = weights ? weights[p] : 1.0f;
             train[nt++] = pairs[p];
           }
+      if (nt == n_pairs)
+        {
+          /* An empty fold (fewer grids than folds): nothing held out, nothing to fit. */
+          if (out_fold_acc)
+            out_fold_acc[f] = NAN;
+          continue;
+        }
       if ((status = atl_reward_fit (model, works, n_works, train, nt, tw, rng, NULL, msg))
           != ATL_OK)
         goto out;

@@ -178,8 +178,9 @@ AtlStatus atl_reward_predict     (const AtlReward       *model,
  * out together, so a held-out pair's works were never scored in training — pair-level
  * folds would let the fit memorise a favourite from its other pairs and report accuracy on
  * works it has already seen. Components go in random order (rng) to the fold with the
- * fewest pairs so far. With fewer than k components (one grid; or star ratings, which
- * link a whole session) it falls back to single pairs: a random permutation, rank mod k. */
+ * fewest pairs so far; with 2 … k−1 components some folds stay empty (leave one grid
+ * out). With a single component (one grid; or star ratings, which link a whole session)
+ * it falls back to single pairs: a random permutation, rank mod k. */
 AtlStatus atl_reward_assign_folds (const AtlRewardPair *pairs,    /* (P) */
                                    int                  n_pairs,
                                    int                  n_works,
@@ -193,7 +194,7 @@ AtlStatus atl_reward_assign_folds (const AtlRewardPair *pairs,    /* (P) */
  * model is fit on the other pairs with the same rng (so a manual split that repeats these
  * calls gets identical numbers). A held-out pair counts 1 when the ensemble mean puts the
  * winner above the loser, ½ on a tie, weighted by ω. out_accuracy pools all held-out
- * pairs; out_fold_acc (k, may be NULL) gives each fold's. */
+ * pairs; out_fold_acc (k, may be NULL) gives each fold's, NaN for an empty fold. */
 AtlStatus atl_reward_cross_validate (const AtlRewardConfig *config,
                                      const float           *works,   /* (n_works, D) */
                                      int                    n_works,

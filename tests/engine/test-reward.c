@@ -387,6 +387,23 @@ test_folds_by_grid (void)
   for (int f = 0; f < K; f++)   /* 13 grids in 5 folds: 2 or 3 grids each */
     g_assert_cmpint (count[f], >=, 2 * (G - 1));
 
+  /* Three grids, five folds: each grid is a fold of its own, two folds stay empty. */
+  g_assert_cmpint (atl_reward_assign_folds (pairs, 3 * (G - 1), GRIDS * G, K, &rng, fold,
+                                            NULL), ==, ATL_OK);
+  memset (count, 0, sizeof count);
+  for (int p = 0; p < 3 * (G - 1); p++)
+    {
+      g_assert_cmpint (fold[p], ==, fold[p / (G - 1) * (G - 1)]);
+      count[fold[p]]++;
+    }
+  for (int f = 0, used = 0; f < K; f++)
+    {
+      g_assert_true (count[f] == 0 || count[f] == G - 1);
+      used += count[f] > 0;
+      if (f == K - 1)
+        g_assert_cmpint (used, ==, 3);
+    }
+
   /* Chain the grids into one component: every fold still gets pairs. */
   for (int g = 1; g < GRIDS; g++)
     pairs[g * (G - 1)].loser = 0;
