@@ -390,6 +390,27 @@ test_kl_budget_stops (void)
   g_test_message ("stopped at step %d; the restored weights had KL %.2f", s, rep.kl);
   g_assert_cmpfloat (rep.kl, <=, config.kl_budget);
   atl_tuner_free (tuner);
+  tuner = NULL;
+
+  /* A run that starts past a budget (the next round, a tighter budget) steps once with β
+   * doubled, then stops and hands back its first weights: it reports their measured KL,
+   * not the 0 of a run that never had weights within budget. */
+  if (rep.kl > 0.02f)
+    {
+      config.kl_budget = rep.kl / 4;
+      config.beta = config.beta_min = 0.01f;
+      config.beta_max = 1.0f;
+      g_assert_cmpint (atl_tuner_new (&config, policy, base, &tuner, &msg), ==, ATL_OK);
+      rep.stop = 0;
+      for (s = 0; s < 5 && rep.stop == 0; s++)
+        g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg),
+                         ==, ATL_OK);
+      g_test_message ("past the budget from the start: stop %d at step %d, KL %.3f", rep.stop,
+                      s, rep.kl);
+      g_assert_cmpint (rep.stop, ==, 1);
+      g_assert_cmpfloat (rep.kl, >, config.kl_budget);
+      atl_tuner_free (tuner);
+    }
   atl_policy_free (policy);
   atl_policy_free (base);
 }
