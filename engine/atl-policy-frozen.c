@@ -31,7 +31,7 @@ layout_frozen (AtlPolicy    *p,
                int           T,
                int           R)
 {
-  size_t C = p->config.d_model, V = p->config.vocab, NH = p->config.n_head;
+  size_t C = p->config.d_model, V = p->config.vocab;
   size_t N = (size_t) B * T, n = (size_t) R * T;
   size_t off = 0;
 
@@ -48,20 +48,7 @@ layout_frozen (AtlPolicy    *p,
   TAKE (p->logits, N * V);
   TAKE (p->logp, N);
   TAKE (p->mask, N);
-  TAKE (a->ln1, n * C);
-  TAKE (a->ln1_mean, n);
-  TAKE (a->ln1_rstd, n);
-  TAKE (a->qkv, n * 3 * C);
-  TAKE (a->atty, n * C);
-  TAKE (a->att, (size_t) R * NH * T * T);
-  TAKE (a->res2, n * C);
-  TAKE (a->ln2, n * C);
-  TAKE (a->ln2_mean, n);
-  TAKE (a->ln2_rstd, n);
-  TAKE (a->fch, n * 4 * C);
-  TAKE (a->fch_tanh, n * 4 * C);
-  TAKE (a->fch_gelu, n * 4 * C);
-  TAKE (a->res3, n * C);
+  off = _atl_policy_block_layout (p, a, base, off, R, T);
   TAKE (*probs, n * V);
 #undef TAKE
   return off;

@@ -100,6 +100,15 @@ AtlStatus _atl_policy_check_batch (AtlPolicy *p,
                                    int        B,
                                    int        T,
                                    AtlMsg    *msg);
+/* Lays one block's activations for B rows of T positions out from base + off (only counts
+ * floats when base is NULL); returns the offset after them. Both forwards use it, so a
+ * block's buffers are described once. */
+size_t    _atl_policy_block_layout (const AtlPolicy *p,
+                                    AtlBlockActs    *a,
+                                    float           *base,
+                                    size_t           off,
+                                    int              B,
+                                    int              T);
 /* Grows acts to at least floats and tokens/targets to B·T entries; sets p->B, p->T. */
 AtlStatus _atl_policy_reserve      (AtlPolicy *p,
                                     size_t     floats,

@@ -222,6 +222,41 @@ atl_policy_get_logits (const AtlPolicy *policy)
   return policy->logits;
 }
 
+size_t
+_atl_policy_block_layout (const AtlPolicy *p,
+                          AtlBlockActs    *a,
+                          float           *base,
+                          size_t           off,
+                          int              B,
+                          int              T)
+{
+  size_t C = p->config.d_model, NH = p->config.n_head, N = (size_t) B * T;
+
+#define TAKE(ptr, n)               \
+  do {                             \
+    if (base != NULL)              \
+      (ptr) = base + off;          \
+    off += (n);                    \
+  } while (0)
+
+  TAKE (a->ln1, N * C);
+  TAKE (a->ln1_mean, N);
+  TAKE (a->ln1_rstd, N);
+  TAKE (a->qkv, N * 3 * C);
+  TAKE (a->atty, N * C);
+  TAKE (a->att, (size_t) B * NH * T * T);
+  TAKE (a->res2, N * C);
+  TAKE (a->ln2, N * C);
+  TAKE (a->ln2_mean, N);
+  TAKE (a->ln2_rstd, N);
+  TAKE (a->fch, N * 4 * C);
+  TAKE (a->fch_tanh, N * 4 * C);
+  TAKE (a->fch_gelu, N * 4 * C);
+  TAKE (a->res3, N * C);
+#undef TAKE
+  return off;
+}
+
 /* Lays the activations for (B,T) out in base, or only counts floats when base is NULL. */
 static size_t
 layout_acts (AtlPolicy *p,
@@ -229,7 +264,7 @@ layout_acts (AtlPolicy *p,
              int        B,
              int        T)
 {
-  size_t C = p->config.d_model, V = p->config.vocab, NH = p->config.n_head;
+  size_t C = p->config.d_model, V = p->config.vocab;
   size_t N = (size_t) B * T;
   size_t off = 0;
 
@@ -241,24 +276,7 @@ layout_acts (AtlPolicy *p,
   } while (0)
 
   for (int l = 0; l < p->config.n_layer; l++)
-    {
-      AtlBlockActs *a = &p->a[l];
-
-      TAKE (a->ln1, N * C);
-      TAKE (a->ln1_mean, N);
-      TAKE (a->ln1_rstd, N);
-      TAKE (a->qkv, N * 3 * C);
-      TAKE (a->atty, N * C);
-      TAKE (a->att, (size_t) B * NH * T * T);
-      TAKE (a->res2, N * C);
-      TAKE (a->ln2, N * C);
-      TAKE (a->ln2_mean, N);
-      TAKE (a->ln2_rstd, N);
-      TAKE (a->fch, N * 4 * C);
-      TAKE (a->fch_tanh, N * 4 * C);
-      TAKE (a->fch_gelu, N * 4 * C);
-      TAKE (a->res3, N * C);
-    }
+    off = _atl_policy_block_layout (p, &p->a[l], base, off, B, T);
   TAKE (p->res0, N * C);
   TAKE (p->lnf, N * C);
   TAKE (p->lnf_mean, N);
