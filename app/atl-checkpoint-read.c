@@ -17,63 +17,18 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-/* Integers beyond 18 digits could exceed gint64; json-glib wraps them instead of failing. */
-#define MAX_INT_DIGITS 18
-/* Our headers nest three deep (header, entry, shape). json-glib parses recursively, so a
- * forged "[[[[…" would otherwise overflow the stack. */
+#include "atl-json-screen.h"
+
+/* Our headers nest three deep (header, entry, shape). */
 #define MAX_JSON_DEPTH 16
 
-/* json-glib's scanner is more lenient than JSON, in ways a forged header could use: it
- * takes comments and single quotes, and it wraps integers past 64 bits instead of failing
- * (-99999999999999999999 reads as 1), and it recurses once per nesting level. Safetensors
- * headers are plain, shallow JSON, so outside strings only JSON's own characters are let
- * through, integers stay short enough to be exact and nesting stays shallow. Returns NULL
- * if the header passes, or what is wrong with it. */
+/* Safetensors headers are plain, shallow JSON (see atl-json-screen.h). Returns NULL if
+ * the header passes, or what is wrong with it. */
 const char *
 _atl_checkpoint_check_plain_json (const char *text,
                                   gsize       length)
 {
-  gboolean in_string = FALSE;
-  guint digits = 0;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;  /* the escaped character cannot end the string */
-          else if (c == '"')
-            in_string = FALSE;
-          else if ((guchar) c < 0x20)
-            return "a control character inside a string";
-          continue;
-        }
-
-      if (g_ascii_isdigit (c))
-        {
-          if (++digits > MAX_INT_DIGITS)
-            return "a number too long to be exact";
-          continue;
-        }
-      digits = 0;
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return "lists or objects nested too deep";
-        }
-      else if (c == '}' || c == ']')
-        depth = depth > 0 ? depth - 1 : 0;  /* unbalanced: the parser will say so */
-      else if (c == '\0' || strchr (" \t\r\n{}[]:,+-.eEtruefalsn", c) == NULL)
-        return "a character that is not JSON";
-    }
-
-  return in_string ? "an unterminated string" : NULL;
+  return atl_json_screen (text, length, MAX_JSON_DEPTH);
 }
 
 /* JsonParser keeps the last of two members with one name; a header that names a tensor

@@ -11,8 +11,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include "atl-json-screen.h"
+
 #define MAX_JSON_DEPTH 32
-#define MAX_INT_DIGITS 18
 /* Largest file read whole: ~10^5 comparisons of full-length works. */
 #define MAX_FILE_SIZE ((gsize) 1 << 30)
 
@@ -46,45 +47,14 @@ record_clear (gpointer data)
   g_free (r->rejected.prompt);
 }
 
-/* NULL when the text may go to json-glib, else why not. */
+/* NULL when the line may go to json-glib, else why not (see atl-json-screen.h). */
 static const char *
 screen_line (const char *line,
              gsize       length)
 {
-  gboolean in_string = FALSE, escaped = FALSE;
-  int depth = 0, digits = 0;
-
   if (length > ATL_PREFS_MAX_LINE)
     return "the line is longer than " G_STRINGIFY (ATL_PREFS_MAX_LINE) " bytes";
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = line[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (g_ascii_isdigit (c))
-        {
-          if (++digits > MAX_INT_DIGITS)
-            return "a number too long to be exact";
-          continue;
-        }
-      digits = 0;
-      if (c == '"')
-        in_string = TRUE;
-      else if ((c == '{' || c == '[') && ++depth > MAX_JSON_DEPTH)
-        return "lists or objects nested too deep";
-      else if (c == '}' || c == ']')
-        depth = MAX (depth - 1, 0);
-    }
-  return NULL;
+  return atl_json_screen (line, length, MAX_JSON_DEPTH);
 }
 
 /* Each checker returns NULL when fine, else an owned message. */
