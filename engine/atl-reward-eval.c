@@ -19,7 +19,8 @@ find_root (int *parent,
   return i;
 }
 
-/* Folds of whole components; returns the number of components, or −1 without memory. */
+/* Folds of whole components, per work; returns the number of components, or −1 without
+ * memory. Works no pair mentions get fold −1. */
 static int
 component_folds (const AtlRewardPair *pairs,
                  int                  n_pairs,
@@ -51,31 +52,32 @@ component_folds (const AtlRewardPair *pairs,
         id[r] = n_comp++;
       size[id[r]]++;
     }
-  if (n_comp >= 2)
+  /* Components in random order, each to the fold holding the fewest pairs so far (with
+   * fewer components than folds, some folds stay empty: leave one grid out). */
+  for (int c = 0; c < n_comp; c++)
+    order[c] = c;
+  for (int c = n_comp - 1; c > 0; c--)
     {
-      /* Components in random order, each to the fold holding the fewest pairs so far
-       * (with fewer components than folds, some folds stay empty: leave one grid out). */
-      for (int c = 0; c < n_comp; c++)
-        order[c] = c;
-      for (int c = n_comp - 1; c > 0; c--)
-        {
-          int q = (int) atl_rng_below (rng, (uint32_t) c + 1), t = order[c];
+      int q = (int) atl_rng_below (rng, (uint32_t) c + 1), t = order[c];
 
-          order[c] = order[q];
-          order[q] = t;
-        }
-      for (int r = 0; r < n_comp; r++)
-        {
-          int c = order[r], best = 0;
+      order[c] = order[q];
+      order[q] = t;
+    }
+  for (int r = 0; r < n_comp; r++)
+    {
+      int c = order[r], best = 0;
 
-          for (int f = 1; f < k; f++)
-            if (load[f] < load[best])
-              best = f;
-          fold_of[c] = best;
-          load[best] += size[c];
-        }
-      for (int p = 0; p < n_pairs; p++)
-        out_fold[p] = fold_of[id[find_root (parent, pairs[p].winner)]];
+      for (int f = 1; f < k; f++)
+        if (load[f] < load[best])
+          best = f;
+      fold_of[c] = best;
+      load[best] += size[c];
+    }
+  for (int w = 0; w < n_works; w++)
+    {
+      int r = find_root (parent, w);
+
+      out_fold[w] = id[r] >= 0 ? fold_of[id[r]] : -1;
     }
 
 out:
@@ -88,6 +90,41 @@ out:
   return n_comp;
 }
 
+/* One component: the works themselves in random order, rank mod k. */
+static int
+shuffled_folds (const AtlRewardPair *pairs,
+                int                  n_pairs,
+                int                  n_works,
+                int                  k,
+                AtlRng              *rng,
+                int                 *out_fold)
+{
+  int *perm = malloc ((size_t) n_works * sizeof (int));
+  int used = 0;
+
+  if (!perm)
+    return -1;
+  for (int w = 0; w < n_works; w++)
+    out_fold[w] = -1;
+  for (int p = 0; p < n_pairs; p++)
+    out_fold[pairs[p].winner] = out_fold[pairs[p].loser] = 0;
+  for (int w = 0; w < n_works; w++)
+    if (out_fold[w] == 0)
+      perm[used++] = w;
+  /* Fisher–Yates */
+  for (int i = used - 1; i > 0; i--)
+    {
+      int q = (int) atl_rng_below (rng, (uint32_t) i + 1), t = perm[i];
+
+      perm[i] = perm[q];
+      perm[q] = t;
+    }
+  for (int rank = 0; rank < used; rank++)
+    out_fold[perm[rank]] = rank % k;
+  free (perm);
+  return 0;
+}
+
 AtlStatus
 atl_reward_assign_folds (const AtlRewardPair *pairs,
                          int                  n_pairs,
@@ -97,7 +134,7 @@ atl_reward_assign_folds (const AtlRewardPair *pairs,
                          int                 *out_fold,
                          AtlMsg              *msg)
 {
-  int *perm, n_comp;
+  int n_comp;
 
   if (k < 2 || n_pairs < k)
     return atl_fail (msg, ATL_ERR_INVALID, "reward model: %d-fold validation needs k >= 2 and "
@@ -108,27 +145,10 @@ atl_reward_assign_folds (const AtlRewardPair *pairs,
       return atl_fail (msg, ATL_ERR_RANGE, "reward model: pair %d names work %d or %d, "
                        "outside 0 … %d", p, pairs[p].winner, pairs[p].loser, n_works - 1);
   n_comp = component_folds (pairs, n_pairs, n_works, k, rng, out_fold);
+  if (n_comp == 1)
+    n_comp = shuffled_folds (pairs, n_pairs, n_works, k, rng, out_fold);
   if (n_comp < 0)
     return atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d folds", k);
-  if (n_comp >= 2)
-    return ATL_OK;
-
-  perm = malloc ((size_t) n_pairs * sizeof (int));
-  if (!perm)
-    return atl_fail (msg, ATL_ERR_NOMEM, "reward model: out of memory for %d folds", k);
-  for (int p = 0; p < n_pairs; p++)
-    perm[p] = p;
-  /* Fisher–Yates */
-  for (int p = n_pairs - 1; p > 0; p--)
-    {
-      int q = (int) atl_rng_below (rng, (uint32_t) p + 1), t = perm[p];
-
-      perm[p] = perm[q];
-      perm[q] = t;
-    }
-  for (int rank = 0; rank < n_pairs; rank++)
-    out_fold[perm[rank]] = rank % k;
-  free (perm);
   return ATL_OK;
 }
 
@@ -157,7 +177,7 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
                      "pairs, an rng and out_accuracy");
   if ((status = atl_reward_new (config, &model, msg)) != ATL_OK)
     return status;
-  fold = malloc ((size_t) n_pairs * sizeof (int));
+  fold = malloc ((size_t) n_works * sizeof (int));
   train = malloc ((size_t) n_pairs * sizeof (AtlRewardPair));
   tw = malloc ((size_t) n_pairs * sizeof (float));
   mean = malloc ((size_t) n_works * sizeof (float));
@@ -174,17 +194,23 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
   for (int f = 0; f < k; f++)
     {
       double hit = 0.0, wsum = 0.0;
-      int nt = 0;
+      int nt = 0, nh = 0;
 
       for (int p = 0; p < n_pairs; p++)
-        if (fold[p] != f)
-          {
-            tw[nt] = weights ? weights[p] : 1.0f;
-            train[nt++] = pairs[p];
-          }
-      if (nt == n_pairs)
         {
-          /* An empty fold (fewer grids than folds): nothing held out, nothing to fit. */
+          int in_w = fold[pairs[p].winner] == f, in_l = fold[pairs[p].loser] == f;
+
+          nh += in_w && in_l;
+          if (!in_w && !in_l)
+            {
+              tw[nt] = weights ? weights[p] : 1.0f;
+              train[nt++] = pairs[p];
+            }
+        }
+      if (nh == 0 || nt == 0)
+        {
+          /* Nothing held out (an empty fold), or nothing left to fit on without showing
+           * the model a held-out work (one grid: its favourite is in every pair). */
           if (out_fold_acc)
             out_fold_acc[f] = NAN;
           continue;
@@ -198,7 +224,7 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
           != ATL_OK)
         goto out;
       for (int p = 0; p < n_pairs; p++)
-        if (fold[p] == f)
+        if (fold[pairs[p].winner] == f && fold[pairs[p].loser] == f)
           {
             double om = weights ? weights[p] : 1.0;
             float mw = mean[pairs[p].winner], ml = mean[pairs[p].loser];

@@ -173,28 +173,32 @@ AtlStatus atl_reward_predict     (const AtlReward       *model,
                                   float                 *out_heads,  /* (M, NH) or NULL */
                                   AtlMsg                *msg);
 
-/* Assigns each pair a fold in [0, k). Pairs that share a work, directly or through other
- * pairs, share a fold: the pairs of one grid (a favourite over each other work) are held
- * out together, so a held-out pair's works were never scored in training — pair-level
- * folds would let the fit memorise a favourite from its other pairs and report accuracy on
- * works it has already seen. Components go in random order (rng) to the fold with the
- * fewest pairs so far; with 2 … k−1 components some folds stay empty (leave one grid
- * out). With a single component (one grid; or star ratings, which link a whole session)
- * it falls back to single pairs: a random permutation, rank mod k. */
+/* Assigns each work a fold in [0, k) (−1 for a work no pair mentions). Fold f holds out
+ * the pairs whose two works are both in f and trains on the pairs that touch no work of
+ * f, so a held-out pair's works were never scored in training; a pair across two folds is
+ * neither. Works a pair links, directly or through other pairs, share a fold: the pairs
+ * of one grid (a favourite over each other work) are held out together — pair-level folds
+ * would let the fit memorise a favourite from its other pairs and report accuracy on works
+ * it has already seen. Components go in random order (rng) to the fold with the fewest
+ * pairs so far; with 2 … k−1 components some folds stay empty (leave one grid out). With a
+ * single component (star ratings link a whole session) the works are shuffled into folds
+ * one by one; a single grid then has nothing honest to test on (its favourite is in every
+ * pair) and its accuracy is NaN. */
 AtlStatus atl_reward_assign_folds (const AtlRewardPair *pairs,    /* (P) */
                                    int                  n_pairs,
                                    int                  n_works,
                                    int                  k,
                                    AtlRng              *rng,
-                                   int                 *out_fold, /* (P) */
+                                   int                 *out_fold, /* (n_works) */
                                    AtlMsg              *msg);
 
 /* k-fold held-out pairwise accuracy (k = 5 is the usual choice). Folds come from
  * atl_reward_assign_folds (rng), then fold f = 0 … k−1 is held out in turn and a fresh
- * model is fit on the other pairs with the same rng (so a manual split that repeats these
- * calls gets identical numbers). A held-out pair counts 1 when the ensemble mean puts the
- * winner above the loser, ½ on a tie, weighted by ω. out_accuracy pools all held-out
- * pairs; out_fold_acc (k, may be NULL) gives each fold's, NaN for an empty fold. */
+ * model is fit on the pairs that touch no work of f, with the same rng (so a manual split
+ * that repeats these calls gets identical numbers). A held-out pair counts 1 when the
+ * ensemble mean puts the winner above the loser, ½ on a tie, weighted by ω. out_accuracy
+ * pools all held-out pairs (NaN when no fold could be tested); out_fold_acc (k, may be
+ * NULL) gives each fold's, NaN for a fold with nothing to hold out or to fit on. */
 AtlStatus atl_reward_cross_validate (const AtlRewardConfig *config,
                                      const float           *works,   /* (n_works, D) */
                                      int                    n_works,

@@ -303,18 +303,21 @@ test_separable (void)
   synth_clear (&s);
 }
 
-/* k-fold equals the same folds fitted and scored by hand. */
+/* k-fold equals the same folds fitted and scored by hand: random pairs link every work,
+ * so the works are shuffled into folds; fold f tests the pairs inside f and trains on the
+ * pairs that touch no work of f. */
 static void
 test_kfold_manual (void)
 {
-  enum { N = 80, D = 6, P = 203, K = 5 };
+  enum { N = 80, D = 6, P = 400, K = 5 };
   AtlRng rng;
   Synth s;
   AtlRewardPair pairs[P], train[P];
   AtlRewardConfig cfg;
   float acc, fold_acc[K];
-  int fold[P];
+  int fold[N], in_fold[K] = { 0 };
   double hit_all = 0.0;
+  int held_all = 0;
 
   atl_rng_seed (&rng, 8);
   synth_init (&s, N, D, SYNTH_LINEAR, NULL, &rng);
@@ -327,6 +330,11 @@ test_kfold_manual (void)
 
   atl_rng_seed (&rng, 9);
   g_assert_cmpint (atl_reward_assign_folds (pairs, P, N, K, &rng, fold, NULL), ==, ATL_OK);
+  for (int w = 0; w < N; w++)
+    if (fold[w] >= 0)
+      in_fold[fold[w]]++;
+  for (int f = 0; f < K; f++)   /* balanced: rank mod k */
+    g_assert_cmpint (in_fold[f], >=, in_fold[0] - 1);
   for (int f = 0; f < K; f++)
     {
       AtlReward *model = new_model (&cfg);
@@ -335,87 +343,99 @@ test_kfold_manual (void)
       double a;
 
       for (int p = 0; p < P; p++)
-        if (fold[p] == f)
-          held[nh++] = pairs[p];
-        else
-          train[nt++] = pairs[p];
-      g_assert_cmpint (nh, >=, P / K);
-      g_assert_cmpint (nh, <=, P / K + 1);
+        {
+          gboolean w_in = fold[pairs[p].winner] == f, l_in = fold[pairs[p].loser] == f;
+
+          if (w_in && l_in)
+            held[nh++] = pairs[p];
+          else if (!w_in && !l_in)
+            train[nt++] = pairs[p];
+        }
+      g_assert_cmpint (nh, >, 0);
       g_assert_cmpint (atl_reward_fit (model, s.works, N, train, nt, NULL, &rng, NULL, NULL),
                        ==, ATL_OK);
       a = synth_accuracy (model, &s, held, nh);
       g_assert_cmpfloat (fabs (a - fold_acc[f]), <, 1e-6);
       hit_all += a * nh;
+      held_all += nh;
       atl_reward_free (model);
     }
-  g_test_message ("%d-fold accuracy %.3f", K, acc);
-  g_assert_cmpfloat (fabs (hit_all / P - acc), <, 1e-6);
+  g_test_message ("%d-fold accuracy %.3f over %d held-out pairs", K, acc, held_all);
+  g_assert_cmpfloat (fabs (hit_all / held_all - acc), <, 1e-6);
   g_assert_cmpfloat (acc, >, 0.7);
   synth_clear (&s);
 }
 
-/* Grids are held out whole: no work is in two folds; one linked graph falls back to pairs. */
+/* Grids are held out whole; a single grid has nothing honest to test; one linked graph of
+ * grids is split by works. */
 static void
 test_folds_by_grid (void)
 {
-  enum { GRIDS = 13, G = 6, P = GRIDS * (G - 1), K = 5 };
+  enum { GRIDS = 13, G = 6, P = GRIDS * (G - 1), K = 5, N = GRIDS * G };
   AtlRewardPair pairs[P], bad = { 0, GRIDS * G };   /* names a work past the end */
-  int fold[P], work_fold[GRIDS * G], count[K] = { 0 };
+  int fold[N], count[K] = { 0 };
   AtlRng rng;
+  AtlRewardConfig cfg;
+  Synth s;
+  float acc;
 
   atl_rng_seed (&rng, 21);
   for (int g = 0, p = 0; g < GRIDS; g++)
     for (int i = 1; i < G; i++, p++)
       pairs[p] = (AtlRewardPair) { g * G, g * G + i };   /* the first is the favourite */
-  g_assert_cmpint (atl_reward_assign_folds (pairs, P, GRIDS * G, K, &rng, fold, NULL), ==,
-                   ATL_OK);
-  for (int w = 0; w < GRIDS * G; w++)
-    work_fold[w] = -1;
-  for (int p = 0; p < P; p++)
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, N, K, &rng, fold, NULL), ==, ATL_OK);
+  for (int g = 0; g < GRIDS; g++)
     {
-      g_assert_cmpint (fold[p], >=, 0);
-      g_assert_cmpint (fold[p], <, K);
-      count[fold[p]]++;
-      for (int side = 0; side < 2; side++)
-        {
-          int w = side ? pairs[p].loser : pairs[p].winner;
-
-          g_assert_true (work_fold[w] < 0 || work_fold[w] == fold[p]);
-          work_fold[w] = fold[p];
-        }
+      g_assert_cmpint (fold[g * G], >=, 0);
+      g_assert_cmpint (fold[g * G], <, K);
+      for (int i = 1; i < G; i++)   /* a grid is one fold */
+        g_assert_cmpint (fold[g * G + i], ==, fold[g * G]);
+      count[fold[g * G]] += G - 1;
     }
   for (int f = 0; f < K; f++)   /* 13 grids in 5 folds: 2 or 3 grids each */
     g_assert_cmpint (count[f], >=, 2 * (G - 1));
 
-  /* Three grids, five folds: each grid is a fold of its own, two folds stay empty. */
-  g_assert_cmpint (atl_reward_assign_folds (pairs, 3 * (G - 1), GRIDS * G, K, &rng, fold,
-                                            NULL), ==, ATL_OK);
-  memset (count, 0, sizeof count);
-  for (int p = 0; p < 3 * (G - 1); p++)
-    {
-      g_assert_cmpint (fold[p], ==, fold[p / (G - 1) * (G - 1)]);
-      count[fold[p]]++;
-    }
-  for (int f = 0, used = 0; f < K; f++)
-    {
-      g_assert_true (count[f] == 0 || count[f] == G - 1);
-      used += count[f] > 0;
-      if (f == K - 1)
-        g_assert_cmpint (used, ==, 3);
-    }
-
-  /* Chain the grids into one component: every fold still gets pairs. */
-  for (int g = 1; g < GRIDS; g++)
-    pairs[g * (G - 1)].loser = 0;
-  g_assert_cmpint (atl_reward_assign_folds (pairs, P, GRIDS * G, K, &rng, fold, NULL), ==,
+  /* Three grids, five folds: each grid is a fold of its own, two folds stay empty; works
+   * no pair names are in no fold. */
+  g_assert_cmpint (atl_reward_assign_folds (pairs, 3 * (G - 1), N, K, &rng, fold, NULL), ==,
                    ATL_OK);
   memset (count, 0, sizeof count);
-  for (int p = 0; p < P; p++)
-    count[fold[p]]++;
+  for (int g = 0; g < 3; g++)
+    count[fold[g * G]]++;
   for (int f = 0; f < K; f++)
-    g_assert_cmpint (count[f], >=, P / K);
+    g_assert_cmpint (count[f], <=, 1);
+  g_assert_cmpint (fold[3 * G], ==, -1);
+
+  /* One grid: every pair has the favourite, so no fold can hold a pair out without also
+   * training on its favourite — no accuracy rather than a leaky 1.00. */
+  atl_rng_seed (&rng, 22);
+  synth_init (&s, N, 4, SYNTH_LINEAR, NULL, &rng);
+  atl_reward_config_init (&cfg, 4, 0);
+  g_assert_cmpint (atl_reward_cross_validate (&cfg, s.works, N, pairs, G - 1, NULL, K, &rng,
+                                              &acc, NULL, NULL), ==, ATL_OK);
+  g_assert_true (isnan (acc));
+  synth_clear (&s);
+
+  /* Chain the grids into one component: works, not grids, are split, every fold gets
+   * some. */
+  for (int g = 1; g < GRIDS; g++)
+    pairs[g * (G - 1)].loser = 0;
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, N, K, &rng, fold, NULL), ==, ATL_OK);
+  memset (count, 0, sizeof count);
+  {
+    int used = 0;
+
+    for (int w = 0; w < N; w++)
+      if (fold[w] >= 0)
+        {
+          count[fold[w]]++;
+          used++;
+        }
+    for (int f = 0; f < K; f++)   /* rank mod k: within one of each other */
+      g_assert_cmpint (count[f], >=, used / K);
+  }
   pairs[P - 1] = bad;
-  g_assert_cmpint (atl_reward_assign_folds (pairs, P, GRIDS * G, K, &rng, fold, NULL), ==,
+  g_assert_cmpint (atl_reward_assign_folds (pairs, P, N, K, &rng, fold, NULL), ==,
                    ATL_ERR_RANGE);
 }
 
