@@ -115,3 +115,22 @@ atl_session_load_policy (AtlStore           *store,
       g_string_append_printf (problem, ", using version %u instead", version->number);
     }
 }
+
+AtlPolicy *
+atl_session_load_base (AtlStore          *store,
+                       const AtlSession  *session,
+                       GError           **error)
+{
+  g_autoptr(GPtrArray) all = atl_store_list_versions (store, session->id, error);
+
+  if (all == NULL)
+    return NULL;
+  if (all->len == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "The session “%s” has no base version", session->name);
+      return NULL;
+    }
+  /* v0 is first in number order. */
+  return atl_version_load_policy (all->pdata[0], session->domain, error);
+}

@@ -34,4 +34,10 @@ AtlPolicy *atl_session_load_policy      (AtlStore                *store,
                                          char                   **out_problem,
                                          GError                 **error);
 
+/* The session's v0: the base it is tuned from, its KL anchor and the reward model's
+ * embedding. */
+AtlPolicy *atl_session_load_base        (AtlStore                *store,
+                                         const AtlSession        *session,
+                                         GError                 **error);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "atl-cli-generate.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
+#include "atl-explore.h"
 #include "atl-generator.h"
 #include "atl-learner.h"
 #include "atl-model.h"
@@ -50,7 +51,7 @@ atl_bench_loop_options_init (AtlBenchLoopOptions *o)
     .domain = ATL_DOMAIN_MUSIC,
     .rounds = 10, .grid = 12, .steps = 20, .eval_pairs = 400, .seeds = 1, .threads = 2,
     .noise = 0.5f, .beta = NAN, .kl_target = NAN, .kl_budget = NAN, .lr = NAN,
-    .kl_in_loss = -1, .diversity_floor = NAN, .embed_scale = NAN,
+    .kl_in_loss = -1, .diversity_floor = NAN, .embed_scale = NAN, .exploration = 0.25,
   };
 }
 
@@ -114,6 +115,76 @@ utilities (const Ctx         *c,
       if (status != ATL_OK)
         return atl_set_engine_error (error, status, &msg);
     }
+  return TRUE;
+}
+
+/* A round's grid: from the second round on, chosen from a pool by the run's reward model
+ * (ranker NULL before the first fit or with --no-pool). */
+static gboolean
+draw_grid (const Ctx    *c,
+           AtlPolicy    *policy,
+           AtlLearner   *ranker,
+           guint64       seed,
+           AtlTokenSet  *out,
+           GError      **error)
+{
+  g_autoptr(AtlGenerator) gen = atl_generator_new (policy, c->codec, error);
+  g_autofree guint64 *seeds = g_new (guint64, c->opt->grid);
+  AtlStylePrefix open;
+
+  if (gen == NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (open.forced); i++)
+    open.forced[i] = -1;
+  return atl_explore_draw (gen, &open, NULL, 0, c->opt->grid, seed, 1.0f, 1.0f,
+                           c->opt->no_pool ? NULL : ranker, c->opt->exploration, out, seeds,
+                           error);
+}
+
+/* The mean percentile of the set's works among the base eval samples' utilities. */
+static gboolean
+taste_percentile (const Ctx         *c,
+                  const AtlTokenSet *set,
+                  double            *out,
+                  GError           **error)
+{
+  int n = (int) atl_token_set_get_size (set), N = c->opt->eval_pairs;
+  g_autofree float *u = g_new (float, MAX (n, 1));
+  double sum = 0.0;
+
+  if (!utilities (c, set, u, error))
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < N; j++)
+      sum += u[i] > c->u_base[j] ? 1.0 : u[i] == c->u_base[j] ? 0.5 : 0.0;
+  *out = sum / ((double) MAX (n, 1) * N);
+  return TRUE;
+}
+
+/* The fitted reward model's pairwise accuracy against the true taste over the base eval
+ * samples (every pair whose utilities differ). */
+static gboolean
+true_accuracy (const Ctx   *c,
+               AtlLearner  *learner,
+               double      *out,
+               GError     **error)
+{
+  int N = c->opt->eval_pairs;
+  g_autofree float *mean = g_new (float, N);
+  double right = 0.0, total = 0.0;
+
+  if (!atl_explore_score (learner, c->base_eval, mean, NULL, error))
+    return FALSE;
+  for (int i = 0; i < N; i++)
+    for (int j = i + 1; j < N; j++)
+      if (c->u_base[i] != c->u_base[j])
+        {
+          float d = (mean[i] - mean[j]) * (c->u_base[i] > c->u_base[j] ? 1.0f : -1.0f);
+
+          right += d > 0 ? 1.0 : d == 0 ? 0.5 : 0.0;
+          total += 1.0;
+        }
+  *out = total > 0 ? right / total : NAN;
   return TRUE;
 }
 
@@ -313,7 +384,7 @@ new_row (const Ctx  *c,
 
   row->taste = g_strdup (atl_taste_name (c->codec, c->taste));
   row->method = g_strdup (method);
-  row->win_rate_3 = row->kl = row->rm_accuracy = NAN;
+  row->win_rate_3 = row->kl = row->rm_accuracy = row->rm_true = row->grid_taste = NAN;
   return row;
 }
 
@@ -367,7 +438,7 @@ run_learning (const Ctx        *c,
   AtlLearnerConfig lc;
   AtlLearnerFitReport fit = { 0 };
   AtlRng rng;
-  double timed = 0.0, cpu = 0.0;
+  double timed = 0.0, cpu = 0.0, grid_taste = 0.0;
 
   g_ptr_array_add (rows, row);
   atl_learner_config_init (&lc, c->codec);
@@ -386,10 +457,18 @@ run_learning (const Ctx        *c,
       gint64 t0;
       double c0;
 
-      if (!draw (policy, c->codec, NULL, 0, c->opt->grid, seed * 7919 + (guint64) r * 1000,
-                 grid, error)
+      if (!draw_grid (c, policy, r > 1 ? learner : NULL, seed * 7919 + (guint64) r * 1000,
+                      grid, error)
           || !pick (c, grid, &rng, works, pairs, favs, error))
         return FALSE;
+      if (r > 1)
+        {
+          double pct;
+
+          if (!taste_percentile (c, grid, &pct, error))
+            return FALSE;
+          grid_taste += pct / (c->opt->rounds - 1);
+        }
       while (pair_round->len < pairs->len)
         g_array_append_val (pair_round, r);
       t0 = g_get_monotonic_time ();
@@ -431,6 +510,9 @@ run_learning (const Ctx        *c,
             }
         }
     }
+  row->grid_taste = grid_taste;
+  if (!true_accuracy (c, learner, &row->rm_true, error))
+    return FALSE;
   if (round_seconds != NULL)
     *round_seconds = timed / c->opt->rounds;
   if (round_cpu != NULL)
@@ -482,8 +564,9 @@ run_learning (const Ctx        *c,
         atl_token_set_add (eval, toks + (gsize) i * L, (guint) lens[i]);
       if (!judge (c, eval, bo, error))
         return FALSE;
-      bo->win_rate_3 = bo->kl = NAN;
+      bo->win_rate_3 = bo->kl = bo->grid_taste = NAN;
       bo->rm_accuracy = row->rm_accuracy;
+      bo->rm_true = row->rm_true;
     }
   return TRUE;
 }
@@ -616,7 +699,7 @@ run_taste (Ctx        *c,
           || !judge (c, other, row, error))
         return FALSE;
       row->kl = 0.0;
-      row->win_rate_3 = row->rm_accuracy = NAN;
+      row->win_rate_3 = row->rm_accuracy = row->rm_true = row->grid_taste = NAN;
     }
   if ((wants (c->opt, "rloo") || wants (c->opt, "best-of-8"))
       && !run_learning (c, ATL_LEARNER_RLOO, seed, rows, round_seconds, round_cpu, error))
@@ -656,6 +739,8 @@ accumulate (GPtrArray             *acc,
   dst->diversity += src->diversity;
   dst->distinct += src->distinct;
   dst->rm_accuracy += src->rm_accuracy;
+  dst->rm_true += src->rm_true;
+  dst->grid_taste += src->grid_taste;
   dst->in_key += src->in_key;
   dst->repeats += src->repeats;
   dst->n_seeds++;
@@ -682,11 +767,17 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
   result->rounds = o->rounds;
   result->steps = o->steps;
   result->grid = o->grid;
+  if (o->no_pool)
+    g_strlcpy (result->pool, "of the first samples (no pool)", sizeof result->pool);
+  else
+    g_snprintf (result->pool, sizeof result->pool, "from a %d× pool, exploration %.2f",
+                ATL_EXPLORE_POOL, o->exploration);
   if (o->rounds < 3 || o->grid < 3 || o->grid > 64 || o->eval_pairs < 10 || o->seeds < 1
-      || o->steps < 0)
+      || o->steps < 0 || !(o->exploration >= 0 && o->exploration <= 1))
     {
       g_set_error (error, ATL_CLI_ERROR, ATL_CLI_ERROR_USAGE,
-                   "bench loop: --rounds ≥ 3, --grid 3 … 64, --pairs ≥ 10, --seeds ≥ 1");
+                   "bench loop: --rounds ≥ 3, --grid 3 … 64, --pairs ≥ 10, --seeds ≥ 1, "
+                   "--exploration 0 … 1");
       return FALSE;
     }
   atl_nn_set_threads (o->threads);
@@ -742,6 +833,8 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
       r->diversity /= n;
       r->distinct /= n;
       r->rm_accuracy /= n;
+      r->rm_true /= n;
+      r->grid_taste /= n;
       r->in_key /= n;
       r->repeats /= n;
       if (g_str_equal (r->method, "none"))
@@ -792,8 +885,8 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
   if (json)
     {
       g_string_append_printf (s, "{\"domain\": \"%s\", \"seeds\": %d, \"rounds\": %d, "
-                              "\"steps\": %d, \"grid\": %d", domain, r->seeds, r->rounds,
-                              r->steps, r->grid);
+                              "\"steps\": %d, \"grid\": %d, \"grids\": \"%s\"", domain,
+                              r->seeds, r->rounds, r->steps, r->grid, r->pool);
       json_number (s, "round_seconds", r->round_seconds);
       json_number (s, "round_cpu_seconds", r->round_cpu_seconds);
       json_number (s, "seconds", r->seconds);
@@ -811,6 +904,8 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
           json_number (s, "diversity", row->diversity);
           json_number (s, "distinct", row->distinct);
           json_number (s, "rm_accuracy", row->rm_accuracy);
+          json_number (s, "rm_true_accuracy", row->rm_true);
+          json_number (s, "grid_taste", row->grid_taste);
           json_number (s, "in_key", row->in_key);
           json_number (s, "excess_repeats", row->repeats);
           g_string_append (s, "}");
@@ -820,9 +915,11 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
     }
 
   g_string_append_printf (s, "Learning loop, %s: %d rounds of %d, %d tuner steps per round, "
-                          "%d seed%s, blind pairs judged by the same taste\n\n", domain,
-                          r->rounds, r->grid, r->steps, r->seeds, r->seeds == 1 ? "" : "s");
-  g_string_append (s, "taste        method     win@3  win  KL/seq  spread distinct RM acc");
+                          "%d seed%s, blind pairs judged by the same taste; grids %s\n\n",
+                          domain, r->rounds, r->grid, r->steps, r->seeds,
+                          r->seeds == 1 ? "" : "s", r->pool);
+  g_string_append (s, "taste        method     win@3  win  KL/seq  spread distinct RM acc "
+                  "RM true  grids");
   if (r->domain == ATL_DOMAIN_MUSIC)
     g_string_append (s, "  in-key repeats");
   g_string_append (s, "\n");
@@ -837,6 +934,8 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
       cell (s, row->diversity, 7, 2);
       cell (s, row->distinct, 7, 2);
       cell (s, row->rm_accuracy, 6, 2);
+      cell (s, row->rm_true, 7, 2);
+      cell (s, row->grid_taste, 6, 2);
       if (r->domain == ATL_DOMAIN_MUSIC)
         {
           cell (s, 100 * row->in_key, 6, 1);
@@ -844,6 +943,9 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
         }
       g_string_append (s, "\n");
     }
+  g_string_append (s, "\nRM acc: held out by round; RM true: against the taste itself on "
+                  "base samples; grids: the mean taste percentile of the works the artist "
+                  "saw in rounds 2…, among base samples (0.50 = base)\n");
   g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16 + guards): %.2f s wall, "
                           "%.2f s CPU; whole bench %.0f s\n", r->steps, r->round_seconds,
                           r->round_cpu_seconds, r->seconds);
@@ -858,8 +960,8 @@ atl_cli_bench_loop_cb (int      argc,
   g_autofree char *domain = NULL, *model = NULL, *tastes = NULL, *methods = NULL;
   g_autofree char *text = NULL;
   double beta = NAN, kl_target = NAN, kl_budget = NAN, lr = NAN, noise = 0.5;
-  double diversity_floor = NAN, embed_scale = NAN;
-  gboolean json = FALSE, verbose = FALSE;
+  double diversity_floor = NAN, embed_scale = NAN, exploration = 0.25;
+  gboolean json = FALSE, verbose = FALSE, no_pool = FALSE;
   AtlBenchLoopOptions o;
   AtlBenchLoopResult result;
   gboolean ok;
@@ -891,6 +993,10 @@ atl_cli_bench_loop_cb (int      argc,
         "Stop tuning below this feature spread relative to base", "X" },
       { "embed-scale", 0, 0, G_OPTION_ARG_DOUBLE, &embed_scale,
         "Reward model's embedding weight, (0, 1]", "X" },
+      { "exploration", 0, 0, G_OPTION_ARG_DOUBLE, &exploration,
+        "Share of each grid spent on works the reward model is unsure of (0.25)", "X" },
+      { "no-pool", 0, 0, G_OPTION_ARG_NONE, &no_pool,
+        "Grids of the first samples, not chosen from a pool by the reward model", NULL },
       { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "A line per round on stderr", NULL },
       { NULL }
     };
@@ -911,6 +1017,8 @@ atl_cli_bench_loop_cb (int      argc,
   o.lr = (float) lr;
   o.diversity_floor = (float) diversity_floor;
   o.embed_scale = (float) embed_scale;
+  o.exploration = exploration;
+  o.no_pool = no_pool;
   o.verbose = verbose;
   ok = atl_bench_loop_run (&o, &result, error);
   if (ok)

@@ -7,7 +7,9 @@
  * (noise-free: the better work under the taste wins, a tie counts ½). Baselines in the
  * same run: no learning (base vs base), best-of-8 reranking of base samples by the reward
  * model the RLOO run fitted, DPO on the comparisons of its own run, and Picbreeder-style
- * mutation (the next grid re-grows favourites from a random cut).
+ * mutation (the next grid re-grows favourites from a random cut). From the second round
+ * the learning sessions' grids come from a pool ranked by their reward model, as in the
+ * studio (atl-explore.h); --no-pool turns that off to show what it changes.
  */
 #pragma once
 
@@ -37,6 +39,8 @@ typedef struct
   int          kl_in_loss;   /* −1: default */
   float        diversity_floor; /* the tuner's guard, NaN: default */
   float        embed_scale;  /* the reward model's embedding weight, NaN: default */
+  double       exploration;  /* the grid's uncertain share, 0.25 (as a new session) */
+  gboolean     no_pool;      /* grids without a pool: the first samples as they come */
   gboolean     verbose;      /* a line per round on stderr */
 } AtlBenchLoopOptions;
 
@@ -50,6 +54,10 @@ typedef struct
   double  diversity;      /* feature spread relative to base (geometric mean of std ratios) */
   double  distinct;       /* distinct works / samples, relative to base's */
   double  rm_accuracy;    /* held out by round, 5 folds (NaN where no reward model) */
+  double  rm_true;        /* the final reward model against the true taste: pairwise
+                           * accuracy over the base eval samples (NaN where no model) */
+  double  grid_taste;     /* how the artist saw the grids of rounds 2…: the mean taste
+                           * percentile of their works among base samples (0.5: base) */
   double  in_key;         /* music: RL Tuner metrics of the samples (NaN for art) */
   double  repeats;
   int     n_seeds;
@@ -64,6 +72,7 @@ typedef struct
                                  * clock includes other processes' turns) */
   double     base_in_key, base_repeats;
   int        seeds, rounds, steps, grid;
+  char       pool[96];        /* how the grids were drawn, for the heading */
   double     seconds;
 } AtlBenchLoopResult;
 

@@ -16,6 +16,7 @@
 #include "atl-checkpoint.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
+#include "atl-explore.h"
 #include "atl-nn.h"
 #include "atl-round.h"
 #include "atl-store.h"
@@ -129,7 +130,7 @@ atl_cli_generate_cb (int      argc,
   int count = 12, size = 512, rate = 48000;
   gint64 seed = -1;
   double temperature = 1.0, top_p = 1.0;
-  gboolean svg = FALSE;
+  gboolean svg = FALSE, no_pool = FALSE;
   GOptionEntry entries[] = {
     { "domain", 0, 0, G_OPTION_ARG_STRING, &domain_name, "art or music", "DOMAIN" },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session_name,
@@ -142,6 +143,9 @@ atl_cli_generate_cb (int      argc,
       "palette=bauhaus, family=ink, complexity=3 …", "KEY=VALUE" },
     { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, "Variation (1.0)", "T" },
     { "top-p", 0, 0, G_OPTION_ARG_DOUBLE, &top_p, "Nucleus mass (1.0)", "P" },
+    { "no-pool", 0, 0, G_OPTION_ARG_NONE, &no_pool,
+      "The first samples as they come, not chosen by the reward model from a larger pool",
+      NULL },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "Art: PNG size in pixels (512)", "PX" },
     { "svg", 0, 0, G_OPTION_ARG_NONE, &svg, "Art: also write SVG", NULL },
     { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Music: sample rate, 44100 or 48000", "HZ" },
@@ -152,7 +156,8 @@ atl_cli_generate_cb (int      argc,
   g_autoptr(AtlStore) store = NULL;
   g_autoptr(AtlSession) session = NULL;
   g_autoptr(AtlModelVersion) version = NULL;
-  g_autoptr(AtlPolicy) policy = NULL;
+  g_autoptr(AtlPolicy) policy = NULL, base = NULL;
+  g_autoptr(AtlLearner) ranker = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *problem = NULL;
@@ -193,6 +198,21 @@ atl_cli_generate_cb (int      argc,
     return FALSE;
   if (problem != NULL)
     fprintf (stderr, "atelier: %s\n", problem);
+  /* With comparisons to learn from, the grid is chosen from a pool (atl-explore.h). */
+  if (!no_pool)
+    {
+      g_autoptr(GError) local = NULL;
+
+      base = atl_session_load_base (store, session, error);
+      if (base == NULL)
+        return FALSE;
+      ranker = atl_explore_ranker_new (store, session, base, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
 
   atl_round_spec_init (&spec);
   spec.count = count;
@@ -200,6 +220,8 @@ atl_cli_generate_cb (int      argc,
   spec.temperature = (float) temperature;
   spec.top_p = (float) top_p;
   spec.style = (const char * const *) prefix_style;
+  spec.ranker = ranker;
+  spec.exploration = session->exploration;
   grid = atl_round_draw (store, session, policy, version->id, &spec, ids, error);
   if (grid == 0)
     return FALSE;
@@ -240,8 +262,8 @@ atl_cli_generate_cb (int      argc,
   else
     {
       /* v0 is the shipped base, whose hash the store does not keep. */
-      g_autofree char *base = atl_base_model_path (session->domain, NULL);
-      g_autofree char *sha = base ? atl_file_sha256 (base, NULL) : NULL;
+      g_autofree char *base_path = atl_base_model_path (session->domain, NULL);
+      g_autofree char *sha = base_path ? atl_file_sha256 (base_path, NULL) : NULL;
 
       json_builder_add_string_value (builder, sha);
     }

@@ -20,6 +20,7 @@
 #include "atl-cli-generate.h"
 #include "atl-engine-autoptr.h"
 #include "atl-error.h"
+#include "atl-explore.h"
 #include "atl-feature-label.h"
 #include "atl-generator.h"
 #include "atl-model.h"
@@ -142,16 +143,18 @@ trainer_notify_cb (GObject    *object,
 {
   TrainRun *run = user_data;
   AtlTrainer *t = run->trainer;
+  g_autofree char *accuracy = NULL;
 
   /* One update per coalesced batch (progress moves with every step and phase); a
    * terminal gets a live line, a log only the finished one. */
   if (run->quiet || !g_str_equal (pspec->name, "progress") || !run->tty)
     return;
-  printf ("\r%s%-7s %3d%%  step %2d/%d  reward %+.2f  KL %.2f  held-out accuracy %.2f   ",
+  accuracy = atl_trainer_get_accuracy (t) >= 0
+             ? g_strdup_printf ("%.2f", atl_trainer_get_accuracy (t)) : g_strdup ("—");
+  printf ("\r%s%-7s %3d%%  step %2d/%d  reward %+.2f  KL %.2f  held-out accuracy %s   ",
           run->label, atl_trainer_phase_to_string (atl_trainer_get_phase (t)),
           (int) lround (100 * atl_trainer_get_progress (t)), atl_trainer_get_step (t),
-          run->steps, atl_trainer_get_reward_mean (t), atl_trainer_get_kl (t),
-          atl_trainer_get_accuracy (t));
+          run->steps, atl_trainer_get_reward_mean (t), atl_trainer_get_kl (t), accuracy);
   fflush (stdout);
 }
 
@@ -536,6 +539,7 @@ atl_cli_demo_cb (int      argc,
       g_autoptr(AtlSession) s = atl_store_get_session (store, session_id, error);
       g_autoptr(AtlModelVersion) v = NULL;
       g_autoptr(AtlPolicy) policy = NULL;
+      g_autoptr(AtlLearner) ranker = NULL;
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_autoptr(GPtrArray) works = NULL;
       g_autofree float *u = g_new (float, grid_n);
@@ -547,8 +551,22 @@ atl_cli_demo_cb (int      argc,
 
       if (s == NULL || (policy = atl_session_load_policy (store, s, &v, NULL, error)) == NULL)
         return FALSE;
+      /* As in the studio: from the second round on, the grid comes from a pool. */
+      if (r > 1)
+        {
+          g_autoptr(GError) local = NULL;
+
+          ranker = atl_explore_ranker_new (store, s, base, &local);
+          if (local != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+        }
       atl_round_spec_init (&spec);
       spec.count = grid_n;
+      spec.ranker = ranker;
+      spec.exploration = s->exploration;
       spec.seed = (guint64) seed * 100000 + (guint64) r * 100;
       grid = atl_round_draw (store, s, policy, v->id, &spec, ids, error);
       if (grid == 0 || (works = atl_store_list_grid_works (store, grid, error)) == NULL
@@ -619,14 +637,20 @@ atl_cli_demo_cb (int      argc,
 
   {
     g_autofree char *kl = metric (metrics, "kl"), *acc = metric (metrics, "accuracy");
+
+    if (*acc == '\0')   /* a single round's picks leave nothing to hold out */
+      {
+        g_free (acc);
+        acc = g_strdup ("not measurable yet (one round of picks)");
+      }
     g_autofree char *raw_top = metric (metrics, "top_features");
     g_autofree char *top = atl_feature_label_format_top (raw_top);
 
-    printf ("\nSummary after %d rounds (%.0f s):\n"
+    printf ("\nSummary after %d round%s (%.0f s):\n"
             "  taste check: the artist prefers v%u over the base in %.0f%% of %d blind pairs\n"
             "  KL to base %s nats per work; reward-model held-out accuracy %s\n"
             "  what it learned: %s\n"
-            "  %d favourite%s exported to %s\n", rounds,
+            "  %d favourite%s exported to %s\n", rounds, rounds == 1 ? "" : "s",
             (g_get_monotonic_time () - started) / 1e6, version->number, 100.0 * wins / pairs,
             pairs, kl, acc, top, exported, exported == 1 ? "" : "s", out);
   }

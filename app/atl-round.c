@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "atl-error.h"
+#include "atl-explore.h"
 #include "atl-generator.h"
 
 void
@@ -15,6 +16,8 @@ atl_round_spec_init (AtlRoundSpec *spec)
     .temperature = 1.0f,
     .top_p = 1.0f,
     .style = NULL,
+    .ranker = NULL,
+    .exploration = 0.25,
   };
 }
 
@@ -80,10 +83,8 @@ atl_round_draw (AtlStore            *store,
     return 0;
 
   seeds = g_new (guint64, spec->count);
-  for (int i = 0; i < spec->count; i++)
-    seeds[i] = spec->seed + (guint64) i;
-  if (!atl_generator_sample (gen, &prefix, NULL, 0, spec->count, seeds, spec->temperature,
-                             spec->top_p, works, NULL, error))
+  if (!atl_explore_draw (gen, &prefix, NULL, 0, spec->count, spec->seed, spec->temperature,
+                         spec->top_p, spec->ranker, spec->exploration, works, seeds, error))
     return 0;
 
   prompt = atl_round_prompt_json (spec);

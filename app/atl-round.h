@@ -2,13 +2,15 @@
  *
  * The works are drawn from the session's current policy under a style and stored as a
  * grid in one transaction, so a grid either exists whole or not at all. Work i of a round
- * drawn with seed S has seed S + i: copying a seed and drawing it again gives the same work
- * from the same version.
+ * drawn with seed S has seed S + i — or, with a ranker, the seed of the pool sample chosen
+ * for cell i (atl-explore.h): copying a seed and drawing it again gives the same work from
+ * the same version either way.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "atl-learner.h"
 #include "atl-policy.h"
 #include "atl-store.h"
 
@@ -21,6 +23,8 @@ typedef struct
   float               temperature;  /* 1: the policy's own distribution */
   float               top_p;        /* 1: no nucleus cut */
   const char * const *style;        /* "key=value" prefix choices, NULL-terminated; NULL */
+  AtlLearner         *ranker;       /* a fitted reward model choosing from a pool; NULL */
+  double              exploration;  /* with a ranker: the uncertain share of the grid */
 } AtlRoundSpec;
 
 void    atl_round_spec_init (AtlRoundSpec        *spec);

@@ -19,6 +19,7 @@
 #include "atl-model.h"
 #include "atl-model-folder.h"
 #include "atl-nn.h"
+#include "atl-preference-set.h"
 
 typedef struct
 {
@@ -136,7 +137,7 @@ atl_trainer_class_init (AtlTrainerClass *klass)
                                                       -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags);
   properties[PROP_KL] = g_param_spec_double ("kl", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
                                              flags);
-  properties[PROP_ACCURACY] = g_param_spec_double ("accuracy", NULL, NULL, -1, 1, 0, flags);
+  properties[PROP_ACCURACY] = g_param_spec_double ("accuracy", NULL, NULL, -1, 1, -1, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -147,6 +148,7 @@ atl_trainer_init (AtlTrainer *self)
   self->steps = 20;
   self->threads = 1;
   self->method = ATL_LEARNER_RLOO;
+  self->shown.accuracy = self->pending.accuracy = -1.0;
 }
 
 AtlTrainer *
@@ -282,7 +284,8 @@ metrics_json (const AtlLearnerFitReport  *fit,
   NUM ("reward_first", tune->reward_first);
   NUM ("kl", tune->last.kl);
   NUM ("beta", beta);
-  NUM ("accuracy", fit->accuracy);
+  if (isfinite (fit->accuracy))   /* missing: not measurable yet, never a fake 0 */
+    NUM ("accuracy", fit->accuracy);
   NUM ("diversity", tune->last.diversity);
   NUM ("entropy", tune->last.entropy);
   json_builder_set_member_name (b, "steps");
@@ -333,45 +336,6 @@ run_result_free (gpointer p)
   g_free (r);
 }
 
-/* The works the comparisons mention, once each, and the pairs as indices. */
-static void
-collect (GPtrArray   *prefs,
-         AtlTokenSet *works,
-         GArray      *pairs)
-{
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                       NULL);
-
-  for (guint i = 0; i < prefs->len; i++)
-    {
-      AtlPreference *p = prefs->pdata[i];
-      AtlWork *side[2] = { p->winner, p->loser };
-      int idx[2];
-
-      for (int s = 0; s < 2; s++)
-        {
-          gpointer found;
-
-          if (g_hash_table_lookup_extended (index, &side[s]->id, NULL, &found))
-            idx[s] = GPOINTER_TO_INT (found);
-          else
-            {
-              idx[s] = (int) atl_token_set_get_size (works);
-              atl_token_set_add (works, (const int *) side[s]->tokens,
-                                 (guint) side[s]->n_tokens);
-              g_hash_table_insert (index, g_memdup2 (&side[s]->id, sizeof (gint64)),
-                                   GINT_TO_POINTER (idx[s]));
-            }
-        }
-      if (idx[0] != idx[1])
-        {
-          AtlRewardPair pair = { idx[0], idx[1] };
-
-          g_array_append_val (pairs, pair);
-        }
-    }
-}
-
 static void
 run_worker (GTask        *task,
             gpointer      source_object,
@@ -401,6 +365,7 @@ run_worker (GTask        *task,
   gint64 version_id;
 
   atl_nn_set_threads (self->threads);
+  data.snap.accuracy = -1.0;
   data.snap.phase = ATL_TRAINER_PHASE_FITTING;
   publish (self, &data.snap);
 
@@ -414,7 +379,7 @@ run_worker (GTask        *task,
   if (versions == NULL)
     goto fail;
   codec = atl_domain_get_codec (session->domain);
-  collect (prefs, works, pairs);
+  atl_preference_set_collect (prefs, works, pairs);
   for (guint i = 0; i < versions->len; i++)
     next = MAX (next, ((AtlModelVersion *) versions->pdata[i])->number + 1);
 
@@ -434,7 +399,7 @@ run_worker (GTask        *task,
                            &fit, &error))
     goto fail;
   atl_learner_set_beta (learner, parent_beta (current, config.tuner.beta));
-  data.snap.accuracy = isfinite (fit.accuracy) ? fit.accuracy : 0.0;
+  data.snap.accuracy = isfinite (fit.accuracy) ? fit.accuracy : -1.0;
   data.snap.phase = ATL_TRAINER_PHASE_TUNING;
   data.snap.progress = 0.1;
   publish (self, &data.snap);

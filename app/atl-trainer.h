@@ -66,6 +66,8 @@ AtlTrainerPhase atl_trainer_get_phase       (AtlTrainer        *self);
 int             atl_trainer_get_step        (AtlTrainer        *self);
 double          atl_trainer_get_reward_mean (AtlTrainer        *self);
 double          atl_trainer_get_kl          (AtlTrainer        *self);
+/* The reward model's held-out accuracy, −1 while it cannot be measured honestly (before
+ * the fit, or with a single grid of picks: atl_reward_assign_folds). */
 double          atl_trainer_get_accuracy    (AtlTrainer        *self);
 /* The metrics JSON recorded with the last version (NULL before one). */
 const char     *atl_trainer_get_metrics     (AtlTrainer        *self);

@@ -5,6 +5,7 @@
 
 #include "atl-art-codec.h"
 #include "atl-base-models.h"
+#include "atl-explore.h"
 #include "atl-generator.h"
 #include "atl-music-codec.h"
 #include "atl-round.h"
@@ -16,6 +17,8 @@ struct _AtlPolicyCache
   AtlPolicy       *policy;
   AtlModelVersion *loaded;           /* what actually loaded (a fallback may differ) */
   char            *problem;
+  gint64           base_session_id;  /* the session whose v0 base is */
+  AtlPolicy       *base;             /* the reward model's embedding, for the ranker */
 };
 
 AtlPolicyCache *
@@ -34,7 +37,9 @@ atl_policy_cache_clear (AtlPolicyCache *cache)
   g_clear_pointer (&cache->policy, atl_policy_free);
   g_clear_pointer (&cache->loaded, atl_model_version_free);
   g_clear_pointer (&cache->problem, g_free);
+  g_clear_pointer (&cache->base, atl_policy_free);
   cache->key_version_id = 0;
+  cache->base_session_id = 0;
   g_mutex_unlock (&cache->lock);
 }
 
@@ -55,6 +60,7 @@ atl_draw_request_new (void)
 
   request->count = 12;
   request->temperature = 1.0f;
+  request->pool = TRUE;
   request->thumb_size = 320;
   return request;
 }
@@ -177,19 +183,40 @@ draw_data_free (DrawData *data)
   g_free (data);
 }
 
-/* Samples the new cells into specs (by position) with the cached policy. */
+/* The session's reward model for choosing the new cells from a pool (atl-explore.h), or
+ * NULL before its first comparison. The base it embeds with stays cached per session. */
+static AtlLearner *
+ranker_for (AtlStore          *store,
+            const AtlSession  *session,
+            AtlPolicyCache    *cache,
+            GError           **error)
+{
+  if (cache->base == NULL || cache->base_session_id != session->id)
+    {
+      g_clear_pointer (&cache->base, atl_policy_free);
+      cache->base = atl_session_load_base (store, session, error);
+      if (cache->base == NULL)
+        return NULL;
+      cache->base_session_id = session->id;
+    }
+  return atl_explore_ranker_new (store, session, cache->base, error);
+}
+
+/* Samples the new cells with the cached policy; seeds (count) gets each one's seed. */
 static gboolean
 sample_new_cells (AtlStore          *store,
                   const AtlSession  *session,
                   AtlDrawRequest    *req,
                   AtlPolicyCache    *cache,
                   AtlTokenSet       *drawn,
+                  guint64           *seeds,
                   GError           **error)
 {
   const AtlCodec *codec = atl_domain_get_codec (session->domain);
   g_autoptr(AtlGenerator) gen = NULL;
   g_autoptr(AtlWork) parent = NULL;
-  g_autofree guint64 *seeds = g_new (guint64, req->count);
+  g_autoptr(AtlLearner) ranker = NULL;
+  g_autoptr(GError) local = NULL;
   g_autofree int *prompt = NULL;
   AtlStylePrefix prefix;
   int n_new = 0, prompt_len = 0;
@@ -216,8 +243,21 @@ sample_new_cells (AtlStore          *store,
   gen = atl_generator_new (cache->policy, codec, error);
   if (gen == NULL)
     return FALSE;
-  return atl_generator_sample (gen, &prefix, prompt, prompt_len, n_new, seeds,
-                               req->temperature, 1.0f, drawn, NULL, error);
+  if (req->pool)
+    {
+      ranker = ranker_for (store, session, cache, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  if (ranker == NULL)
+    return atl_generator_sample (gen, &prefix, prompt, prompt_len, n_new, seeds,
+                                 req->temperature, 1.0f, drawn, NULL, error);
+  return atl_explore_draw (gen, &prefix, prompt, prompt_len, n_new, req->seed,
+                           req->temperature, 1.0f, ranker, session->exploration, drawn, seeds,
+                           error);
 }
 
 /* Makes sure the cache holds the policy of the session's current version. */
@@ -258,6 +298,7 @@ draw_new_grid (AtlStore          *store,
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) atl_work_free);
   g_autofree AtlWorkSpec *specs = g_new0 (AtlWorkSpec, req->count);
   g_autofree gint64 *ids = g_new0 (gint64, req->count);
+  g_autofree guint64 *seeds = g_new0 (guint64, req->count);
   g_autofree char *prompt = NULL;
   AtlRoundSpec round;
   gint64 start = g_get_monotonic_time (), grid;
@@ -266,7 +307,7 @@ draw_new_grid (AtlStore          *store,
 
   g_mutex_lock (&cache->lock);
   ok = ensure_policy (store, session, cache, error)
-       && sample_new_cells (store, session, req, cache, drawn, error);
+       && sample_new_cells (store, session, req, cache, drawn, seeds, error);
   if (ok)
     {
       result->version_number = cache->loaded->number;
@@ -307,7 +348,7 @@ draw_new_grid (AtlStore          *store,
 
           specs[i] = (AtlWorkSpec) {
             .tokens = (const gint32 *) seq, .n_tokens = len, .prompt_json = prompt,
-            .seed = req->seed + (guint64) i, .temperature = req->temperature,
+            .seed = seeds[next_new - 1], .temperature = req->temperature,
             .version_id = 0, .parent_id = req->parent_id,
           };
         }

@@ -2,7 +2,8 @@
  *
  * The worker opens its own store connection (an AtlStore belongs to one thread), loads the
  * session's policy once per version (kept in an AtlPolicyCache between rounds), samples
- * the new cells, records the grid in one transaction (kept cells carried over as copies
+ * the new cells (once the session has comparisons, chosen from a larger pool by its reward
+ * model, atl-explore.h), records the grid in one transaction (kept cells carried over as copies
  * whose parent is the kept work), then decodes and renders each work and hands it to the
  * main loop as soon as it is ready, so tiles fill in one by one while the loop stays free.
  */
@@ -35,6 +36,7 @@ typedef struct
   gint64    parent_id;      /* ≠ 0: "more like this": new cells continue this work */
   gboolean  continue_half;  /* with parent_id: keep its first half ("continue"), not a third */
   int       thumb_size;     /* art thumbnails, pixels */
+  gboolean  pool;           /* choose the new cells from a pool by the reward model */
 } AtlDrawRequest;
 
 AtlDrawRequest *atl_draw_request_new  (void);

@@ -740,7 +740,11 @@ style_changed_cb (AtlGridView *self)
   g_autoptr(GError) error = NULL;
   AtlSynthParams params;
 
-  if (self->session_id != 0 && !atl_store_set_sliders (self->store, self->session_id, json, &error))
+  if (self->session_id != 0
+      && (!atl_store_set_sliders (self->store, self->session_id, json, &error)
+          || !atl_store_set_exploration (self->store, self->session_id,
+                                         atl_style_panel_get_exploration (self->style_panel),
+                                         &error)))
     show_error (self, error);
   atl_synth_params_init (&params);
   atl_style_panel_apply_synth (self->style_panel, &params);
@@ -805,6 +809,7 @@ atl_grid_view_set_session (AtlGridView *self,
     atl_style_panel_set_default_timbre (self->style_panel, timbre);
   }
   atl_style_panel_set_sliders_json (self->style_panel, session->sliders_json);
+  atl_style_panel_set_exploration (self->style_panel, session->exploration);
   grids = atl_store_list_grids (self->store, session_id, NULL);
   if (grids != NULL && grids->len > 0)
     draw_round (self, ((AtlGrid *) g_ptr_array_index (grids, grids->len - 1))->id, 0, FALSE);

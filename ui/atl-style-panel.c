@@ -45,6 +45,7 @@ struct _AtlStylePanel
   AdwPreferencesGroup  *sound_group;
   GtkSpinButton        *tempo_spin;
   GtkScale             *variation_scale;
+  GtkScale             *exploration_scale;
 };
 
 enum {
@@ -407,6 +408,23 @@ atl_style_panel_get_temperature (AtlStylePanel *self)
   return (float) gtk_range_get_value (GTK_RANGE (self->variation_scale));
 }
 
+double
+atl_style_panel_get_exploration (AtlStylePanel *self)
+{
+  g_return_val_if_fail (ATL_IS_STYLE_PANEL (self), 0.25);
+  return gtk_range_get_value (GTK_RANGE (self->exploration_scale));
+}
+
+void
+atl_style_panel_set_exploration (AtlStylePanel *self,
+                                 double         exploration)
+{
+  g_return_if_fail (ATL_IS_STYLE_PANEL (self));
+  self->loading = TRUE;
+  gtk_range_set_value (GTK_RANGE (self->exploration_scale), exploration);
+  self->loading = FALSE;
+}
+
 void
 atl_style_panel_apply_synth (AtlStylePanel  *self,
                              AtlSynthParams *params)
@@ -489,6 +507,7 @@ atl_style_panel_class_init (AtlStylePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtlStylePanel, sound_group);
   gtk_widget_class_bind_template_child (widget_class, AtlStylePanel, tempo_spin);
   gtk_widget_class_bind_template_child (widget_class, AtlStylePanel, variation_scale);
+  gtk_widget_class_bind_template_child (widget_class, AtlStylePanel, exploration_scale);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "stylepanel");
 }
@@ -500,5 +519,7 @@ atl_style_panel_init (AtlStylePanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->tempo_spin, "value-changed", G_CALLBACK (changed_cb), self);
   g_signal_connect_swapped (self->variation_scale, "value-changed", G_CALLBACK (changed_cb), self);
+  g_signal_connect_swapped (self->exploration_scale, "value-changed", G_CALLBACK (changed_cb),
+                            self);
   rebuild (self);
 }

@@ -32,6 +32,10 @@ void       atl_style_panel_set_default_timbre (AtlStylePanel *self,
 /* The prefix choices, NULL-terminated (empty when everything is "Any"). */
 GStrv      atl_style_panel_dup_style        (AtlStylePanel  *self);
 float      atl_style_panel_get_temperature  (AtlStylePanel  *self);
+/* The session's exploration ratio (atl-explore.h); kept by the store in its own column. */
+double     atl_style_panel_get_exploration  (AtlStylePanel  *self);
+void       atl_style_panel_set_exploration  (AtlStylePanel  *self,
+                                             double          exploration);
 /* Key, tempo and timbre over params' other fields. */
 void       atl_style_panel_apply_synth      (AtlStylePanel  *self,
                                              AtlSynthParams *params);
