@@ -7,17 +7,18 @@
 #include "atl-art-render.h"
 #include "atl-error.h"
 #include "atl-music-codec.h"
+#include "atl-thumbnail.h"
 
 struct _AtlWorkItem
 {
   GObject parent_instance;
 
-  AtlWork    *work;
-  AtlArtwork *artwork;    /* art only */
-  AtlMelody  *melody;     /* music only */
-  GdkTexture *thumbnail;  /* art only, once rendered */
-  guint       version_number;
-  guint       round;
+  AtlWork      *work;
+  AtlArtwork   *artwork;    /* art only */
+  AtlMelody    *melody;     /* music only */
+  AtlThumbnail *thumbnail;  /* art only, once rendered */
+  guint         version_number;
+  guint         round;
 
   gboolean favourite;
   gboolean rejected;
@@ -160,29 +161,16 @@ atl_work_item_render_thumbnail (AtlWorkItem *self,
 {
   AtlMsg msg = { { 0 } };
   cairo_surface_t *surface;
-  g_autoptr(GBytes) bytes = NULL;
 
   if (self->artwork == NULL || self->thumbnail != NULL)
     return;
-  /* ARGB32, not RGB24: GTK 4.8 has no memory format with an ignored byte. */
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  if (atl_art_render_into (self->artwork, surface, &msg) != ATL_OK)
+  if (atl_art_render_into (self->artwork, surface, &msg) == ATL_OK)
     {
-      cairo_surface_destroy (surface);
-      return;
+      cairo_surface_flush (surface);
+      self->thumbnail = atl_thumbnail_new (surface);
     }
-  cairo_surface_flush (surface);
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * size,
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  self->thumbnail = gdk_memory_texture_new (size, size,
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-                                            GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-#else
-                                            GDK_MEMORY_A8R8G8B8_PREMULTIPLIED,
-#endif
-                                            bytes,
-                                            (gsize) cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
 }
 
 const AtlWork *
@@ -215,10 +203,10 @@ atl_work_item_get_melody (AtlWorkItem *self)
   return self->melody;
 }
 
-GdkTexture *
+GdkPaintable *
 atl_work_item_get_thumbnail (AtlWorkItem *self)
 {
-  return self->thumbnail;
+  return GDK_PAINTABLE (self->thumbnail);
 }
 
 char *

@@ -21,7 +21,8 @@ G_DECLARE_FINAL_TYPE (AtlWorkItem, atl_work_item, ATL, WORK_ITEM, GObject)
 /* Takes work; decodes its tokens. NULL with an error when they do not decode. */
 AtlWorkItem      *atl_work_item_new           (AtlWork      *work,
                                                GError      **error);
-/* Renders the art thumbnail (size² pixels) into a texture; any thread. No-op for music. */
+/* Renders the art thumbnail (size² pixels) for tiles to paint; any thread. No-op for
+ * music. */
 void              atl_work_item_render_thumbnail (AtlWorkItem *self,
                                                   int          size);
 
@@ -31,7 +32,7 @@ AtlDomain         atl_work_item_get_domain    (AtlWorkItem  *self);
 /* NULL unless the work is art / music. */
 const AtlArtwork *atl_work_item_get_artwork   (AtlWorkItem  *self);
 const AtlMelody  *atl_work_item_get_melody    (AtlWorkItem  *self);
-GdkTexture       *atl_work_item_get_thumbnail (AtlWorkItem  *self);
+GdkPaintable     *atl_work_item_get_thumbnail (AtlWorkItem  *self);
 /* A short lineage label for a tile ("v2 · r3", "↳" when it has a parent), and the
  * sentence behind it ("Model version 2, round 3, from work #17"). */
 char             *atl_work_item_dup_caption   (AtlWorkItem  *self);

@@ -144,7 +144,7 @@ atl_work_tile_set_item (AtlWorkTile *self,
   show_controls (self, TRUE);
   if (atl_work_item_get_domain (item) == ATL_DOMAIN_ART)
     {
-      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (atl_work_item_get_thumbnail (item)));
+      gtk_picture_set_paintable (self->picture, atl_work_item_get_thumbnail (item));
       gtk_stack_set_visible_child_name (self->preview_stack, "art");
       gtk_widget_set_visible (GTK_WIDGET (self->play_button), FALSE);
     }
