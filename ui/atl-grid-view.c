@@ -115,8 +115,15 @@ update_summary (AtlGridView *self)
   else if (fav + rej + kept == 0)
     text = g_strdup (_("Star the ones you like, reject the ones you don’t"));
   else
-    /* Translators: the marks of the shown round, e.g. "2 favourites · 1 rejected · 1 kept". */
-    text = g_strdup_printf (_("%u favourites · %u rejected · %u kept"), fav, rej, kept);
+    {
+      /* Translators: the first part of the marks of the shown round, e.g.
+       * "1 favourite · 2 rejected · 1 kept". */
+      g_autofree char *favs = g_strdup_printf (ngettext ("%u favourite", "%u favourites", fav),
+                                               fav);
+
+      /* Translators: "%s" is the favourites part ("1 favourite"). */
+      text = g_strdup_printf (_("%s · %u rejected · %u kept"), favs, rej, kept);
+    }
   gtk_label_set_label (self->summary_label, text);
 }
 

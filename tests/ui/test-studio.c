@@ -13,6 +13,7 @@
 #include "atl-grid-view.h"
 #include "atl-piano-roll.h"
 #include "atl-plot.h"
+#include "atl-style-panel.h"
 #include "atl-work-tile.h"
 #include "atl-window.h"
 #include "ui-test-common.h"
@@ -187,6 +188,74 @@ test_history (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "grid.goto-grid", "x", latest);
   g_assert_true (ui_test_wait_until (ui_test_grid_ready, view, 30));
   g_assert_cmpint (atl_grid_view_get_grid_id (view), ==, latest);
+}
+
+/* The last widget of type under root, depth first. */
+static GtkWidget *
+find_last (GtkWidget *root,
+           GType      type)
+{
+  GtkWidget *last = g_type_is_a (G_OBJECT_TYPE (root), type) ? root : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_last (child, type);
+
+      if (found != NULL)
+        last = found;
+    }
+  return last;
+}
+
+/* The exploration slider is the session's, and a round after picks comes from a pool. */
+static void
+test_exploration (void)
+{
+  AtlWindow *window = ui_test_get_window ();
+  AtlGridView *view = show_domain ("art");
+  AtlStore *store = atl_window_get_store (window);
+  GtkWidget *panel = ui_test_find_descendant (GTK_WIDGET (view), ATL_TYPE_STYLE_PANEL);
+  GtkWidget *scale = find_last (panel, GTK_TYPE_SCALE);
+  GtkWidget *scroller = ui_test_find_descendant (panel, GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr(AtlSession) session = NULL;
+  g_autoptr(GPtrArray) works = NULL;
+  g_autofree char *shot = NULL;
+  guint64 lo = G_MAXUINT64, hi = 0;
+
+  g_assert_nonnull (scale);
+  gtk_range_set_value (GTK_RANGE (scale), 0.6);
+  session = atl_store_get_session (store, atl_grid_view_get_session_id (view), NULL);
+  g_assert_cmpfloat_with_epsilon (session->exploration, 0.6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (atl_style_panel_get_exploration (ATL_STYLE_PANEL (panel)),
+                                  0.6, 1e-9);
+
+  /* The session has picks: the new cells are a third of a pool of seeds S … S + 3n − 1,
+   * not the first n. */
+  atl_work_item_set_favourite (atl_grid_view_get_item (view, 1), TRUE);
+  next_round (view);
+  works = atl_store_list_grid_works (store, atl_grid_view_get_grid_id (view), NULL);
+  g_assert_nonnull (works);
+  for (guint i = 0; i < works->len; i++)
+    {
+      AtlWork *w = works->pdata[i];
+
+      lo = MIN (lo, w->seed);
+      hi = MAX (hi, w->seed);
+    }
+  g_assert_cmpuint (hi - lo, >=, works->len);
+  g_assert_cmpuint (hi - lo, <, 3 * works->len);
+
+  /* The panel scrolled down to the new group, for the screenshot. */
+  if (scroller != NULL)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    }
+  ui_test_wait_for_frames (GTK_WIDGET (window), 10);
+  shot = ui_test_screenshot (GTK_WIDGET (window), "style-exploration");
+  gtk_range_set_value (GTK_RANGE (scale), 0.25);
 }
 
 static void
@@ -481,6 +550,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/pick-undo-next", test_pick_undo_next);
   g_test_add_func ("/ui/studio/lock", test_lock);
   g_test_add_func ("/ui/studio/history", test_history);
+  g_test_add_func ("/ui/studio/exploration", test_exploration);
   g_test_add_func ("/ui/studio/drag-file", test_drag_file);
   g_test_add_func ("/ui/studio/music-grid", test_music_grid);
   g_test_add_func ("/ui/studio/train", test_train);
