@@ -144,19 +144,15 @@ atl_tuner_finish (AtlTuner           *t,
   if (status == ATL_OK)
     status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
   if (status == ATL_OK)
-    status = atl_policy_forward_frozen (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                        t->base_logp, msg);
-  if (status == ATL_OK)
     {
       _atl_tuner_batch_allowed (t, B);
-      _atl_tuner_renormalize (t, t->base, 0, B, t->base_logp);
-      /* Only measured, not trained on: the policy needs no activations either. */
-      status = atl_policy_forward_frozen (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                          bt->logp, msg);
+      status = _atl_tuner_frozen (t, t->base, B, t->base_logp, NULL, msg);
     }
+  /* Only measured, not trained on: the policy needs no activations either. */
+  if (status == ATL_OK)
+    status = _atl_tuner_frozen (t, t->policy, B, bt->logp, NULL, msg);
   if (status != ATL_OK)
     return status;
-  _atl_tuner_renormalize (t, t->policy, 0, B, bt->logp);
   for (size_t i = 0; i < (size_t) B * bt->T; i++)
     kl += bt->mask[i] * (bt->logp[i] - t->base_logp[i]) / B;
   report->kl = (float) kl;

@@ -46,8 +46,12 @@ struct _AtlTuner
   float              *aux;         /* (cap) scratch per row */
   float              *base_logp;   /* (cap, L) */
   unsigned char      *allowed;     /* (cap, L, V) the grammar's mask at every position */
-  float              *dlogp;       /* (cap, L) dJ/dlogp when KL is in the loss */
+  float              *dlogp;       /* (cap, L) dJ/dlogp of a micro-batch, KL in the loss */
   AtlTunerBatch       batch;
+  /* A micro-batch: rows order[first … first + n − 1] of batch, (n, micro.T). */
+  AtlTunerBatch       micro;
+  int                *order;       /* (cap) rows of batch, by length where allowed */
+  float              *pooled;      /* (cap, C) a micro-batch's embeddings */
 
   int                 n_prompts;   /* stored prompts */
   int                *prompts;     /* (n_prompts, L) */
@@ -91,14 +95,17 @@ AtlStatus _atl_tuner_sample     (AtlTuner           *tuner,
 /* Fills tuner->allowed for the batch's B sampled rows (after _atl_tuner_batch_fill). */
 void      _atl_tuner_batch_allowed (AtlTuner        *tuner,
                                     int              B);
-/* Rows b0 … b0 + nb − 1 of logp (B,T), which model's last forward (on those nb rows)
- * computed ← log-probabilities under the grammar-masked, renormalized distribution the
- * sampler draws from (unchanged without a grammar). */
-void      _atl_tuner_renormalize   (AtlTuner        *tuner,
-                                    AtlPolicy       *model,
-                                    int              b0,
-                                    int              nb,
-                                    float           *logp);
+/* The frozen forward of model over the batch's B rows, in micro-batches of rows of like
+ * length, each only as long as its longest row: into logp (B, batch.T), 0 past a row's
+ * end, the log-probabilities under the grammar-masked, renormalized distribution the
+ * sampler draws from (unchanged without a grammar; _atl_tuner_batch_allowed first) and,
+ * if embed is not NULL, the pooled states (B, C). */
+AtlStatus _atl_tuner_frozen       (AtlTuner           *tuner,
+                                   AtlPolicy          *model,
+                                   int                 B,
+                                   float              *logp,
+                                   float              *embed,
+                                   AtlMsg             *msg);
 /* Base forward on the sampled rows: embeddings and base log-probs into the tuner's buffers,
  * then the reward callback into tuner->reward. */
 AtlStatus _atl_tuner_score      (AtlTuner           *tuner,

@@ -148,6 +148,14 @@ atl_tuner_new (const AtlTunerConfig *config,
   t->batch.mask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->batch.emask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->batch.logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->micro.cap = cap;
+  t->micro.inp = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
+  t->micro.tgt = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
+  t->micro.mask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->micro.emask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->micro.logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
+  t->order = alloc0 (cap, sizeof (int), &failed);
+  t->pooled = alloc0 ((size_t) cap * t->C, sizeof (float), &failed);
   t->good = alloc0 (n_params, sizeof (float), &failed);
   if (failed)
     {
@@ -198,6 +206,13 @@ atl_tuner_free (AtlTuner *t)
   free (t->batch.mask);
   free (t->batch.emask);
   free (t->batch.logp);
+  free (t->micro.inp);
+  free (t->micro.tgt);
+  free (t->micro.mask);
+  free (t->micro.emask);
+  free (t->micro.logp);
+  free (t->order);
+  free (t->pooled);
   free (t->prompts);
   free (t->prompt_lens);
   free (t->probe_feat);
@@ -389,38 +404,160 @@ _atl_tuner_batch_allowed (AtlTuner *t,
       }
 }
 
-void
-_atl_tuner_renormalize (AtlTuner  *t,
-                        AtlPolicy *model,
-                        int        b0,
-                        int        nb,
-                        float     *logp)
+/* Positions 0 … n − 1 of one row: z (n, V) its logits, a (n, V) the grammar's masks,
+ * logp (n) its log-probabilities. */
+static void
+renormalize_row (const float         *z,
+                 const unsigned char *a,
+                 int                  n,
+                 int                  V,
+                 float               *logp)
+{
+  for (int s = 0; s < n; s++, z += V, a += V)
+    {
+      double mx = z[0], all = 0.0, ok = 0.0;
+
+      for (int v = 1; v < V; v++)
+        mx = z[v] > mx ? z[v] : mx;
+      for (int v = 0; v < V; v++)
+        {
+          double e = exp (z[v] - mx);
+
+          all += e;
+          ok += a[v] ? e : 0.0;
+        }
+      /* log π_masked = log π − log(allowed mass). */
+      logp[s] -= (float) log (fmax (ok / all, 1e-30));
+    }
+}
+
+/* The order of the batch's B rows for micro-batches: by length (stably) when any rows may
+ * share one, so that a micro-batch pads little; as they are when whole groups must. */
+static void
+order_rows (AtlTuner *t,
+            int       B,
+            int       by_length)
+{
+  for (int i = 0; i < B; i++)
+    {
+      int b = i, j = i;
+
+      /* Insertion sort: B is a few dozen rows. */
+      for (; by_length && j > 0 && t->lens[t->order[j - 1]] > t->lens[b]; j--)
+        t->order[j] = t->order[j - 1];
+      t->order[j] = b;
+    }
+}
+
+/* Rows of the micro-batch that starts at order[first]: as many groups of `group` rows as
+ * fit in `tokens` positions at the length of their longest row, at least one group. */
+static int
+micro_cut (const AtlTuner *t,
+           int             first,
+           int             B,
+           int             tokens,
+           int             group)
+{
+  int n = 0, T = 1;
+
+  while (first + n < B)
+    {
+      int T2 = T;
+
+      for (int i = first + n; i < first + n + group; i++)
+        T2 = t->lens[t->order[i]] - 1 > T2 ? t->lens[t->order[i]] - 1 : T2;
+      if (n > 0 && (size_t) (n + group) * T2 > (size_t) tokens)
+        break;
+      T = T2;
+      n += group;
+    }
+  return n;
+}
+
+/* Lays rows order[first … first + n − 1] of the batch out in t->micro, (n, T) with T
+ * their longest row's inputs. */
+static void
+micro_fill (AtlTuner *t,
+            int       first,
+            int       n)
+{
+  const AtlTunerBatch *bt = &t->batch;
+  AtlTunerBatch *mb = &t->micro;
+  int T = 1;
+
+  for (int r = 0; r < n; r++)
+    T = t->lens[t->order[first + r]] - 1 > T ? t->lens[t->order[first + r]] - 1 : T;
+  mb->T = T;
+  for (int r = 0; r < n; r++)
+    {
+      size_t from = (size_t) t->order[first + r] * bt->T, to = (size_t) r * T;
+
+      memcpy (mb->inp + to, bt->inp + from, T * sizeof (int));
+      memcpy (mb->tgt + to, bt->tgt + from, T * sizeof (int));
+      memcpy (mb->mask + to, bt->mask + from, T * sizeof (float));
+      memcpy (mb->emask + to, bt->emask + from, T * sizeof (float));
+    }
+}
+
+/* Renormalizes the micro-batch's log-probs logp (n, micro.T) of model's last forward. */
+static void
+micro_renormalize (AtlTuner  *t,
+                   AtlPolicy *model,
+                   int        first,
+                   int        n,
+                   float     *logp)
 {
   const float *logits = atl_policy_get_logits (model);
-  int V = atl_policy_get_config (model)->vocab, T = t->batch.T;
+  int V = atl_policy_get_config (model)->vocab, T = t->micro.T;
 
   if (t->config.grammar == NULL)
     return;
-  for (int b = b0; b < b0 + nb; b++)
-    for (int s = 0; s < t->lens[b] - 1; s++)
-      {
-        size_t i = (size_t) b * T + s;
-        const float *z = logits + ((size_t) (b - b0) * T + s) * V;
-        const unsigned char *a = t->allowed + i * V;
-        double mx = z[0], all = 0.0, ok = 0.0;
+  for (int r = 0; r < n; r++)
+    {
+      int b = t->order[first + r];
 
-        for (int v = 1; v < V; v++)
-          mx = z[v] > mx ? z[v] : mx;
-        for (int v = 0; v < V; v++)
-          {
-            double e = exp (z[v] - mx);
+      renormalize_row (logits + (size_t) r * T * V, t->allowed + (size_t) b * t->batch.T * V,
+                       t->lens[b] - 1, V, logp + (size_t) r * T);
+    }
+}
 
-            all += e;
-            ok += a[v] ? e : 0.0;
-          }
-        /* log π_masked = log π − log(allowed mass). */
-        logp[i] -= (float) log (fmax (ok / all, 1e-30));
-      }
+AtlStatus
+_atl_tuner_frozen (AtlTuner  *t,
+                   AtlPolicy *model,
+                   int        B,
+                   float     *logp,
+                   float     *embed,
+                   AtlMsg    *msg)
+{
+  AtlTunerBatch *mb = &t->micro;
+  int T = t->batch.T, C = t->C;
+  AtlStatus status = ATL_OK;
+
+  order_rows (t, B, 1);
+  /* first indexes order; a micro-batch is one chunk of the frozen forward. */
+  for (int first = 0, n; first < B && status == ATL_OK; first += n)
+    {
+      n = micro_cut (t, first, B, ATL_POLICY_FROZEN_TOKENS, 1);
+      micro_fill (t, first, n);
+      status = atl_policy_forward_frozen (model, mb->inp, mb->tgt, NULL, n, mb->T, NULL,
+                                          mb->logp, msg);
+      if (status == ATL_OK && embed != NULL)
+        status = atl_policy_pool (model, mb->emask, t->pooled, msg);
+      if (status != ATL_OK)
+        break;
+      micro_renormalize (t, model, first, n, mb->logp);
+      for (int r = 0; r < n; r++)
+        {
+          int b = t->order[first + r];
+          float *row = logp + (size_t) b * T;
+
+          memcpy (row, mb->logp + (size_t) r * mb->T, mb->T * sizeof (float));
+          memset (row + mb->T, 0, (size_t) (T - mb->T) * sizeof (float));
+          if (embed != NULL)
+            memcpy (embed + (size_t) b * C, t->pooled + (size_t) r * C, C * sizeof (float));
+        }
+    }
+  return status;
 }
 
 AtlStatus
@@ -430,19 +567,13 @@ _atl_tuner_score (AtlTuner           *t,
                   void               *reward_user,
                   AtlMsg             *msg)
 {
-  AtlTunerBatch *bt = &t->batch;
   AtlStatus status;
 
   status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
   if (status == ATL_OK)
-    status = atl_policy_forward_frozen (t->base, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                        t->base_logp, msg);
-  if (status == ATL_OK)
-    status = atl_policy_pool (t->base, bt->emask, t->embed, msg);
-  if (status == ATL_OK)
     {
       _atl_tuner_batch_allowed (t, B);
-      _atl_tuner_renormalize (t, t->base, 0, B, t->base_logp);
+      status = _atl_tuner_frozen (t, t->base, B, t->base_logp, t->embed, msg);
     }
   if (status == ATL_OK)
     status = reward (reward_user, B, t->tokens, t->L, t->lens, t->embed, t->reward, msg);
@@ -454,25 +585,24 @@ _atl_tuner_score (AtlTuner           *t,
   return ATL_OK;
 }
 
-/* Per-token entropy of the policy's last forward, rows b0 … b0 + nb − 1 of the batch,
- * summed over the loss mask into *sum and its positions counted into *count. */
+/* Per-token entropy of the policy's last forward, the n rows of the micro-batch, summed
+ * over the loss mask into *sum and its positions counted into *count. */
 static void
 entropy_sums (AtlTuner *t,
-              int       b0,
-              int       nb,
+              int       n,
               double   *sum,
               double   *count)
 {
-  const AtlTunerBatch *bt = &t->batch;
+  const AtlTunerBatch *mb = &t->micro;
   const float *logits = atl_policy_get_logits (t->policy);
   int V = atl_policy_get_config (t->policy)->vocab;
 
-  for (size_t j = 0; j < (size_t) nb * bt->T; j++)
+  for (size_t j = 0; j < (size_t) n * mb->T; j++)
     {
       const float *z = logits + j * V;
       double mx = z[0], se = 0.0, sz = 0.0;
 
-      if (bt->mask[(size_t) b0 * bt->T + j] == 0.0f)
+      if (mb->mask[j] == 0.0f)
         continue;
       for (int v = 1; v < V; v++)
         mx = z[v] > mx ? z[v] : mx;
@@ -489,26 +619,14 @@ entropy_sums (AtlTuner *t,
     }
 }
 
-/* Rows per policy micro-batch: about MICRO_TOKENS positions, whole prompt groups when
- * the advantages need the group's KL (KL in the reward rather than the loss). */
-static int
-micro_rows (const AtlTuner *t,
-            int             B)
-{
-  int k = t->config.k;
-  int r = (t->config.micro_tokens > 0 ? t->config.micro_tokens : MICRO_TOKENS) / t->batch.T;
-
-  r = r < 1 ? 1 : r;
-  if (!t->config.kl_in_loss)
-    r = (r + k - 1) / k * k;
-  return r < B ? r : B;
-}
-
 /* The policy's forward and backward over the B sampled rows, one micro-batch at a time:
  * each forward keeps only its own rows' activations, its backward adds to the gradients
- * (zeroed here), so the sum is the whole batch's gradient up to float rounding. Fills
- * bt->logp, t->slogp (grammar-renormalized), kl (B), the advantages adv (B) — computed
- * upfront when KL is in the loss, per group otherwise — and the mask's entropy sums. */
+ * (zeroed here), so the sum is the whole batch's gradient up to float rounding. A
+ * micro-batch holds about micro_tokens positions of rows of like length (whole prompt
+ * groups, as they come, when the advantages need the group's KL: KL in the reward rather
+ * than the loss), padded only to its own longest row. Fills kl (B), the advantages adv (B)
+ * — computed upfront when KL is in the loss, per group otherwise — and the mask's entropy
+ * sums; the micro-batch's log-probs go through t->micro.logp and t->slogp. */
 static AtlStatus
 policy_pass (AtlTuner    *t,
              int          B,
@@ -520,8 +638,9 @@ policy_pass (AtlTuner    *t,
              AtlMsg      *msg)
 {
   const AtlTunerConfig *c = &t->config;
-  AtlTunerBatch *bt = &t->batch;
-  int P = B / c->k, k = c->k, T = bt->T, R = micro_rows (t, B);
+  AtlTunerBatch *mb = &t->micro;
+  int P = B / c->k, k = c->k, T = t->batch.T;
+  int tokens = c->micro_tokens > 0 ? c->micro_tokens : MICRO_TOKENS;
   float Rw[1024], w[1024];
   AtlStatus status = ATL_OK;
 
@@ -533,52 +652,61 @@ policy_pass (AtlTuner    *t,
       atl_tuner_rloo_advantages (Rw, P, k, adv);
     }
   atl_policy_zero_grads (t->policy);
-  /* b0 indexes the first row of a micro-batch of r rows. */
-  for (int b0 = 0; b0 < B && status == ATL_OK; b0 += R)
+  order_rows (t, B, c->kl_in_loss);
+  /* first indexes order; the micro-batch is rows order[first … first + n − 1]. */
+  for (int first = 0, n; first < B && status == ATL_OK; first += n)
     {
-      int r = B - b0 < R ? B - b0 : R;
-      size_t off = (size_t) b0 * T;
+      const int *rows = t->order + first;
+      int Tm;
 
-      status = atl_policy_forward (t->policy, bt->inp + off, bt->tgt + off, NULL, r, T,
-                                   NULL, bt->logp + off, msg);
+      n = micro_cut (t, first, B, tokens, c->kl_in_loss ? 1 : k);
+      micro_fill (t, first, n);
+      Tm = mb->T;
+      status = atl_policy_forward (t->policy, mb->inp, mb->tgt, NULL, n, Tm, NULL, mb->logp,
+                                   msg);
       if (status != ATL_OK)
         break;
       /* KL between the distributions the sampler actually draws from (grammar-masked);
        * the raw log-ratio can be gamed by moving mass onto tokens the mask never lets
        * through. */
-      memcpy (t->slogp + off, bt->logp + off, (size_t) r * T * sizeof (float));
-      _atl_tuner_renormalize (t, t->policy, b0, r, t->slogp);
-      entropy_sums (t, b0, r, ent_sum, ent_count);
-      for (int b = b0; b < b0 + r; b++)
+      memcpy (t->slogp, mb->logp, (size_t) n * Tm * sizeof (float));
+      micro_renormalize (t, t->policy, first, n, t->slogp);
+      entropy_sums (t, n, ent_sum, ent_count);
+      for (int r = 0; r < n; r++)
         {
+          const float *base = t->base_logp + (size_t) rows[r] * T;
           double d = 0.0;
 
-          for (int s = 0; s < T; s++)
-            d += bt->mask[(size_t) b * T + s]
-                 * (t->slogp[(size_t) b * T + s] - t->base_logp[(size_t) b * T + s]);
-          kl[b] = d;
+          for (int s = 0; s < Tm; s++)
+            d += mb->mask[(size_t) r * Tm + s] * (t->slogp[(size_t) r * Tm + s] - base[s]);
+          kl[rows[r]] = d;
         }
       if (c->kl_in_loss)
         {
           /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
            * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
-          for (size_t i = off; i < off + (size_t) r * T; i++)
-            {
-              float ratio = expf (fminf (t->base_logp[i] - t->slogp[i], 10.0f));
+          for (int r = 0; r < n; r++)
+            for (int s = 0; s < Tm; s++)
+              {
+                size_t i = (size_t) r * Tm + s;
+                float ratio = expf (fminf (t->base_logp[(size_t) rows[r] * T + s]
+                                           - t->slogp[i], 10.0f));
 
-              t->dlogp[i] = bt->mask[i] * (-adv[i / T] + t->beta * (1.0f - ratio))
-                            / (float) B;
-            }
-          status = atl_policy_backward_logp (t->policy, t->dlogp + off, msg);
+                t->dlogp[i] = mb->mask[i] * (-adv[rows[r]] + t->beta * (1.0f - ratio))
+                              / (float) B;
+              }
+          status = atl_policy_backward_logp (t->policy, t->dlogp, msg);
         }
       else
         {
-          /* The micro-batch holds whole groups (micro_rows), so their advantages are
-           * known now. */
-          for (int b = b0; b < b0 + r; b++)
+          /* Whole groups, in batch order (micro_cut, order_rows): rows[0] … rows[n − 1]
+           * are consecutive and their advantages are known now. */
+          int b0 = rows[0];
+
+          for (int b = b0; b < b0 + n; b++)
             Rw[b] = t->reward[b] + c->prior_weight * ll[b] - t->beta * (float) kl[b];
-          atl_tuner_rloo_advantages (Rw + b0, r / k, k, adv + b0);
-          for (int b = b0; b < b0 + r; b++)
+          atl_tuner_rloo_advantages (Rw + b0, n / k, k, adv + b0);
+          for (int b = b0; b < b0 + n; b++)
             w[b] = adv[b] / (float) B;
           status = atl_policy_backward (t->policy, w + b0, msg);
         }
