@@ -56,6 +56,7 @@ typedef struct
   double  rm_accuracy;    /* held out by round, 5 folds (NaN where no reward model) */
   double  rm_true;        /* the final reward model against the true taste: pairwise
                            * accuracy over the base eval samples (NaN where no model) */
+  double  rm_tuned;       /* the same over the tuned policy's samples (NaN where none) */
   double  grid_taste;     /* how the artist saw the grids of rounds 2…: the mean taste
                            * percentile of their works among base samples (0.5: base) */
   double  in_key;         /* music: RL Tuner metrics of the samples (NaN for art) */
