@@ -30,6 +30,7 @@ typedef struct
   float           tau;
   AtlTokenSet    *base_eval;   /* N base samples */
   float          *u_base;      /* (N) */
+  float           u_mean, u_std; /* of u_base */
   float          *std_base;    /* (F) */
   double          distinct_base;
 } Ctx;
@@ -578,6 +579,101 @@ run_learning (const Ctx        *c,
   return TRUE;
 }
 
+/* The oracle's reward: the taste itself, in base-σ units (what the reward model
+ * approximates). user is the Ctx. */
+static AtlStatus
+oracle_reward_cb (void        *user,
+                  int          B,
+                  const int   *tokens,
+                  int          stride,
+                  const int   *lens,
+                  const float *embed,
+                  float       *out_reward,
+                  AtlMsg      *msg)
+{
+  const Ctx *c = user;
+
+  for (int b = 0; b < B; b++)
+    {
+      AtlStatus status = atl_taste_utility (c->codec, c->taste, tokens + (gsize) b * stride,
+                                            lens[b], &out_reward[b], msg);
+
+      if (status != ATL_OK)
+        return status;
+      out_reward[b] = (out_reward[b] - c->u_mean) / c->u_std;
+    }
+  return ATL_OK;
+}
+
+/* RLOO with the true taste as its reward, the same steps and KL controller as a learning
+ * session: how far the tuner gets with a perfect reward model. A gap to rloo is the reward
+ * model's; a low win rate here is the tuner's. */
+static gboolean
+run_oracle (const Ctx  *c,
+            guint64     seed,
+            GPtrArray  *rows,
+            GError    **error)
+{
+  g_autoptr(AtlPolicy) policy = copy_policy (c->base);
+  AtlBenchLoopRow *row = new_row (c, "oracle");
+  AtlLearnerConfig lc;
+  AtlTuner *tuner = NULL;
+  AtlMsg msg = { { 0 } };
+  AtlStatus status;
+  AtlRng rng;
+  float beta;
+
+  g_ptr_array_add (rows, row);
+  atl_learner_config_init (&lc, c->codec);
+  apply_options (c->opt, &lc);
+  beta = lc.tuner.beta;
+  lc.tuner.probe_every = 0;
+  atl_rng_seed (&rng, seed ^ 0x0c1e);
+  for (int r = 1; r <= c->opt->rounds; r++)
+    {
+      AtlTunerStepReport rep = { 0 };
+      int stop = 0;
+
+      lc.tuner.beta = beta;
+      status = atl_tuner_new (&lc.tuner, policy, c->base, &tuner, &msg);
+      for (int s = 0; status == ATL_OK && s < lc.steps && !stop; s++)
+        {
+          status = atl_tuner_rloo_step (tuner, oracle_reward_cb, (void *) c, &rng, &rep, &msg);
+          stop = rep.stop;
+        }
+      if (status == ATL_OK && !stop)
+        status = atl_tuner_finish (tuner, &rng, &rep, &msg);
+      beta = tuner != NULL ? atl_tuner_get_beta (tuner) : beta;
+      g_clear_pointer (&tuner, atl_tuner_free);
+      atl_policy_release_acts (policy);
+      if (status != ATL_OK)
+        return atl_set_engine_error (error, status, &msg);
+      if (r == 3 || r == c->opt->rounds)
+        {
+          g_autoptr(AtlTokenSet) eval = atl_token_set_new ();
+          AtlBenchLoopRow tmp = { 0 };
+
+          if (!draw (policy, c->codec, NULL, 0, c->opt->eval_pairs, seed * 31 + 77777, eval,
+                     error)
+              || !judge (c, eval, &tmp, error))
+            return FALSE;
+          if (r == 3)
+            row->win_rate_3 = tmp.win_rate;
+          if (r == c->opt->rounds)
+            {
+              tmp.win_rate_3 = row->win_rate_3;
+              if (!kl_of (c, policy, eval, &tmp.kl, error))
+                return FALSE;
+              tmp.rm_accuracy = tmp.rm_true = tmp.rm_tuned = tmp.grid_taste = NAN;
+              tmp.taste = row->taste;
+              tmp.method = row->method;
+              *row = tmp;
+            }
+        }
+    }
+  return TRUE;
+}
+
 /* Grows n works from favourites: each keeps a random head of a parent and re-samples the
  * rest from the base. */
 static gboolean
@@ -704,7 +800,9 @@ run_taste (Ctx        *c,
       sum += c->u_base[i] / N;
       sum2 += (double) c->u_base[i] * c->u_base[i] / N;
     }
-  c->tau = (float) (c->opt->noise * sqrt (MAX (sum2 - sum * sum, 1e-12)));
+  c->u_mean = (float) sum;
+  c->u_std = (float) sqrt (MAX (sum2 - sum * sum, 1e-12));
+  c->tau = c->opt->noise * c->u_std;
 
   if (wants (c->opt, "none"))
     {
@@ -725,6 +823,8 @@ run_taste (Ctx        *c,
       && !run_learning (c, ATL_LEARNER_DPO, seed, rows, NULL, NULL, error))
     return FALSE;
   if (wants (c->opt, "mutation") && !run_mutation (c, seed, rows, error))
+    return FALSE;
+  if (c->opt->methods != NULL && wants (c->opt, "oracle") && !run_oracle (c, seed, rows, error))
     return FALSE;
   return TRUE;
 }

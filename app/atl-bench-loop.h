@@ -24,7 +24,8 @@ typedef struct
   AtlDomain    domain;
   const char  *model_path;   /* NULL: the shipped base */
   const char  *tastes;       /* comma-separated names, NULL: all four */
-  const char  *methods;      /* comma-separated of rloo,dpo,best-of-8,mutation,none; NULL all */
+  const char  *methods;      /* comma-separated of rloo,dpo,best-of-8,mutation,none (NULL: all)
+                              * and oracle (only when named) */
   int          rounds;       /* 10 */
   int          grid;         /* candidates per round, 12 */
   int          steps;        /* tuner steps per round, 20 */
