@@ -120,7 +120,7 @@ atl_cli_bench_loop_cb (int      argc,
   g_autofree char *domain = NULL, *model = NULL, *tastes = NULL, *methods = NULL;
   g_autofree char *text = NULL;
   double beta = NAN, kl_target = NAN, kl_budget = NAN, lr = NAN, noise = 0.5;
-  double diversity_floor = NAN, embed_scale = NAN, exploration = 0.25;
+  double diversity_floor = NAN, embed_scale = NAN, exploration = 0.25, lambda = NAN;
   gboolean json = FALSE, verbose = FALSE, no_pool = FALSE;
   AtlBenchLoopOptions o;
   AtlBenchLoopResult result;
@@ -154,6 +154,8 @@ atl_cli_bench_loop_cb (int      argc,
         "Stop tuning below this feature spread relative to base", "X" },
       { "embed-scale", 0, 0, G_OPTION_ARG_DOUBLE, &embed_scale,
         "Reward model's embedding weight, (0, 1]", "X" },
+      { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda,
+        "Spread penalty λ of the tuner's reward (1)", "X" },
       { "exploration", 0, 0, G_OPTION_ARG_DOUBLE, &exploration,
         "Share of each grid spent on works the reward model is unsure of (0.25)", "X" },
       { "no-pool", 0, 0, G_OPTION_ARG_NONE, &no_pool,
@@ -179,6 +181,7 @@ atl_cli_bench_loop_cb (int      argc,
   o.diversity_floor = (float) diversity_floor;
   o.embed_scale = (float) embed_scale;
   o.exploration = exploration;
+  o.lambda = (float) lambda;
   o.no_pool = no_pool;
   o.verbose = verbose;
   ok = atl_bench_loop_run (&o, &result, error);

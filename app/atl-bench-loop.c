@@ -52,7 +52,8 @@ atl_bench_loop_options_init (AtlBenchLoopOptions *o)
     .domain = ATL_DOMAIN_MUSIC,
     .rounds = 10, .grid = 12, .steps = 20, .eval_pairs = 400, .seeds = 1, .threads = 2,
     .noise = 0.5f, .beta = NAN, .kl_target = NAN, .kl_budget = NAN, .lr = NAN,
-    .kl_in_loss = -1, .diversity_floor = NAN, .embed_scale = NAN, .exploration = 0.25,
+    .kl_in_loss = -1, .diversity_floor = NAN, .embed_scale = NAN, .lambda = NAN,
+    .exploration = 0.25,
   };
 }
 
@@ -411,6 +412,8 @@ apply_options (const AtlBenchLoopOptions *o,
     lc->tuner.diversity_floor = o->diversity_floor;
   if (!isnan (o->embed_scale))
     lc->reward.embed_scale = o->embed_scale;
+  if (!isnan (o->lambda))
+    lc->lambda = o->lambda;
 }
 
 /* A learning session (RLOO or DPO); adds its row, and for RLOO the best-of-8 row. */

@@ -40,6 +40,7 @@ typedef struct
   int          kl_in_loss;   /* −1: default */
   float        diversity_floor; /* the tuner's guard, NaN: default */
   float        embed_scale;  /* the reward model's embedding weight, NaN: default */
+  float        lambda;       /* the reward's spread penalty λ, NaN: default */
   double       exploration;  /* the grid's uncertain share, 0.25 (as a new session) */
   gboolean     no_pool;      /* grids without a pool: the first samples as they come */
   gboolean     verbose;      /* a line per round on stderr */
