@@ -192,6 +192,22 @@ atl_window_dispose (GObject *object)
   G_OBJECT_CLASS (atl_window_parent_class)->dispose (object);
 }
 
+/* GTK's Cairo renderer (no usable GL: a virtual machine, a remote or virtual X display)
+ * blurs box shadows on the CPU on every paint whose area reaches them: the grid's dozen
+ * cards and the training plots' cards cost ~1 ms each, again at every tile arriving and
+ * every plot step. There the window says so and style.css gives cards unblurred edges;
+ * the GL renderers keep Adwaita's shadows, which cost them nothing. */
+static void
+atl_window_realize (GtkWidget *widget)
+{
+  GskRenderer *renderer;
+
+  GTK_WIDGET_CLASS (atl_window_parent_class)->realize (widget);
+  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  if (renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer))
+    gtk_widget_add_css_class (widget, "software-rendering");
+}
+
 static void
 atl_window_class_init (AtlWindowClass *klass)
 {
@@ -200,6 +216,7 @@ atl_window_class_init (AtlWindowClass *klass)
 
   object_class->constructed = atl_window_constructed;
   object_class->dispose = atl_window_dispose;
+  widget_class->realize = atl_window_realize;
 
   g_type_ensure (ATL_TYPE_GRID_VIEW);
   g_type_ensure (ATL_TYPE_SESSION_POPOVER);
