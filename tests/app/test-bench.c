@@ -18,6 +18,7 @@
 #include "atl-engine-autoptr.h"
 #include "atl-model.h"
 #include "atl-music-corpus.h"
+#include "tiny-model.h"
 
 typedef struct
 {
@@ -26,27 +27,6 @@ typedef struct
   char *art_model;
   char *corpus;
 } Fixture;
-
-static char *
-save_tiny_model (AtlDomain   domain,
-                 const char *dir)
-{
-  const AtlCodec *codec = atl_domain_get_codec (domain);
-  AtlPolicyConfig config = { .vocab = codec->vocab_size, .ctx = codec->max_len,
-                             .d_model = 16, .n_layer = 1, .n_head = 2 };
-  g_autoptr(AtlPolicy) policy = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("%s-tiny.safetensors", codec->name);
-  char *path = g_build_filename (dir, name, NULL);
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, NULL), ==, ATL_OK);
-  atl_rng_seed (&rng, 5);
-  atl_policy_init_weights (policy, &rng);
-  g_assert_true (atl_model_save (policy, codec, NULL, path, NULL, &error));
-  g_assert_no_error (error);
-  return path;
-}
 
 /* A folder of one-tune ABC files, titled so that both splits get tunes. */
 static char *
@@ -83,8 +63,8 @@ fixture_setup (Fixture       *f,
 {
   f->dir = g_dir_make_tmp ("atl-test-bench-XXXXXX", NULL);
   g_assert_nonnull (f->dir);
-  f->music_model = save_tiny_model (ATL_DOMAIN_MUSIC, f->dir);
-  f->art_model = save_tiny_model (ATL_DOMAIN_ART, f->dir);
+  f->music_model = save_tiny_model (ATL_DOMAIN_MUSIC, 16, 5, f->dir, "music-tiny.safetensors");
+  f->art_model = save_tiny_model (ATL_DOMAIN_ART, 16, 5, f->dir, "art-tiny.safetensors");
   f->corpus = write_corpus (f->dir);
 }
 

@@ -16,28 +16,9 @@
 #include "atl-engine-autoptr.h"
 #include "atl-model.h"
 #include "atl-store.h"
+#include "tiny-model.h"
 
 static char *tmp_dir;
-
-static void
-write_base_model (AtlDomain domain, const char *dir)
-{
-  const AtlCodec *codec = atl_domain_get_codec (domain);
-  AtlPolicyConfig config = { .vocab = codec->vocab_size, .ctx = codec->max_len,
-                             .d_model = 32, .n_layer = 1, .n_head = 2 };
-  g_autoptr(AtlPolicy) policy = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("%s-base.safetensors",
-                                           atl_domain_to_string (domain));
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, NULL), ==, ATL_OK);
-  atl_rng_seed (&rng, 3);
-  atl_policy_init_weights (policy, &rng);
-  g_assert_true (atl_model_save (policy, codec, NULL, path, NULL, &error));
-  g_assert_no_error (error);
-}
 
 static int
 run (const char *first, ...)
@@ -219,8 +200,8 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("atl-cli-generate-XXXXXX", NULL);
   models = g_build_filename (tmp_dir, "models", NULL);
   g_mkdir (models, 0755);
-  write_base_model (ATL_DOMAIN_MUSIC, models);
-  write_base_model (ATL_DOMAIN_ART, models);
+  g_free (save_tiny_model (ATL_DOMAIN_MUSIC, 32, 3, models, NULL));
+  g_free (save_tiny_model (ATL_DOMAIN_ART, 32, 3, models, NULL));
   g_setenv ("ATL_MODELS_DIR", models, TRUE);
 
   g_test_add_func ("/app/cli/generate/music", test_generate_music);

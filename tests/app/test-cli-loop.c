@@ -9,6 +9,7 @@
 #include "atl-model.h"
 #include "atl-round.h"
 #include "store-helpers.h"
+#include "tiny-model.h"
 
 static char *store_dir;
 static char *models_dir;
@@ -31,43 +32,23 @@ run (const char *first,
   return atl_cli_run ((int) args->len - 1, (char **) args->pdata);
 }
 
-static AtlPolicy *
-tiny_base (void)
-{
-  const AtlCodec *codec = atl_domain_get_codec (ATL_DOMAIN_MUSIC);
-  AtlPolicyConfig config = {
-    .vocab = codec->vocab_size, .ctx = codec->max_len, .d_model = 32, .n_layer = 1,
-    .n_head = 2,
-  };
-  AtlPolicy *policy = NULL;
-  AtlMsg msg;
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, &msg), ==, ATL_OK);
-  atl_rng_seed (&rng, 3);
-  atl_policy_init_weights (policy, &rng);
-  return policy;
-}
-
 static void
 test_loop_cli (void)
 {
   if (g_test_subprocess ())
     {
       g_autoptr(AtlStore) store = open_store (store_dir);
-      g_autoptr(AtlPolicy) policy = tiny_base ();
+      g_autoptr(AtlPolicy) policy = tiny_policy (ATL_DOMAIN_MUSIC, 32, 3);
       g_autoptr(AtlSession) session = NULL;
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_autoptr(GPtrArray) versions = NULL;
       g_autofree char *file = g_build_filename (store_dir, "p.jsonl", NULL);
-      g_autofree char *base = g_build_filename (models_dir, "music-base.safetensors", NULL);
       g_autofree char *grid_s = NULL, *fav = NULL, *rej = NULL, *a = NULL, *b = NULL;
       g_autofree char *out = g_build_filename (store_dir, "demo-out", NULL);
       AtlRoundSpec spec;
       gint64 id, grid;
 
-      g_assert_true (atl_model_save (policy, atl_domain_get_codec (ATL_DOMAIN_MUSIC), NULL,
-                                     base, NULL, NULL));
+      g_free (save_policy (policy, ATL_DOMAIN_MUSIC, models_dir, NULL));
       id = atl_store_create_session (store, "Reels", ATL_DOMAIN_MUSIC, NULL, NULL, NULL, NULL);
       session = atl_store_get_session (store, id, NULL);
       atl_round_spec_init (&spec);

@@ -38,6 +38,7 @@
 #include "atl-model.h"
 #include "atl-model-folder.h"
 #include "store-helpers.h"
+#include "tiny-model.h"
 
 typedef enum
 {
@@ -97,31 +98,6 @@ grid_free (gpointer data)
 
   g_array_unref (g->works);
   g_free (g);
-}
-
-/* A tiny random policy saved as the domain's base: the harness needs the CLI's real work
- * (sampling, training, checkpoint writes), not a good model. */
-static void
-write_base (const char *models_dir,
-            AtlDomain   domain)
-{
-  const AtlCodec *codec = atl_domain_get_codec (domain);
-  AtlPolicyConfig config = {
-    .vocab = codec->vocab_size, .ctx = codec->max_len, .d_model = 32, .n_layer = 1,
-    .n_head = 2,
-  };
-  g_autoptr(AtlPolicy) policy = NULL;
-  g_autofree char *name = g_strdup_printf ("%s-base.safetensors", codec->name);
-  g_autofree char *path = g_build_filename (models_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  AtlMsg msg;
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, &msg), ==, ATL_OK);
-  atl_rng_seed (&rng, 11 + domain);
-  atl_policy_init_weights (policy, &rng);
-  g_assert_true (atl_model_save (policy, codec, NULL, path, NULL, &error));
-  g_assert_no_error (error);
 }
 
 typedef gboolean (*Watch) (const char *dir);
@@ -614,8 +590,10 @@ setup (Harness *h)
   g_assert_true (g_file_test (h->atelier, G_FILE_TEST_IS_EXECUTABLE));
   g_mkdir_with_parents (h->models_dir, 0755);
   g_mkdir_with_parents (h->out_dir, 0755);
-  write_base (h->models_dir, ATL_DOMAIN_MUSIC);
-  write_base (h->models_dir, ATL_DOMAIN_ART);
+  /* Tiny random bases: the harness needs the CLI's real work (sampling, training,
+   * checkpoint writes), not a good model. */
+  g_free (save_tiny_model (ATL_DOMAIN_MUSIC, 32, 11 + ATL_DOMAIN_MUSIC, h->models_dir, NULL));
+  g_free (save_tiny_model (ATL_DOMAIN_ART, 32, 11 + ATL_DOMAIN_ART, h->models_dir, NULL));
   g_setenv ("ATL_MODELS_DIR", h->models_dir, TRUE);
   g_setenv ("ATL_AUDIO_DISABLE", "1", TRUE);
   g_setenv ("OPENBLAS_NUM_THREADS", "1", TRUE);

@@ -27,31 +27,12 @@
 #include "atl-model.h"
 #include "atl-model-folder.h"
 #include "store-helpers.h"
+#include "tiny-model.h"
 
 static char *root;
 static char *models_dir;
 static char *atelier;
 static int n_inputs;   /* damaged inputs tried, reported at the end */
-
-static AtlPolicy *
-tiny_policy (AtlDomain domain,
-             int       d_model,
-             guint64   seed)
-{
-  const AtlCodec *codec = atl_domain_get_codec (domain);
-  AtlPolicyConfig config = {
-    .vocab = codec->vocab_size, .ctx = codec->max_len, .d_model = d_model, .n_layer = 1,
-    .n_head = 2,
-  };
-  AtlPolicy *policy = NULL;
-  AtlMsg msg;
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, &msg), ==, ATL_OK);
-  atl_rng_seed (&rng, seed);
-  atl_policy_init_weights (policy, &rng);
-  return policy;
-}
 
 /* Runs atelier --store store args… with stdout+stderr in *out_text; limit > 0 sets
  * RLIMIT_FSIZE in the child. Returns the exit status (−1 when killed by a signal). */
@@ -609,17 +590,8 @@ main (int   argc,
   g_mkdir_with_parents (models_dir, 0755);
   /* Bases: a tiny music v0 for the checkpoint cases, and in the full-disk store a music
    * base large enough (≈ 1.6 MB) that its trained checkpoint outgrows the limit. */
-  {
-    g_autoptr(AtlPolicy) music = tiny_policy (ATL_DOMAIN_MUSIC, 128, 1);
-    g_autoptr(AtlPolicy) art = tiny_policy (ATL_DOMAIN_ART, 16, 2);
-    g_autofree char *mp = g_build_filename (models_dir, "music-base.safetensors", NULL);
-    g_autofree char *ap = g_build_filename (models_dir, "art-base.safetensors", NULL);
-
-    g_assert_true (atl_model_save (music, atl_domain_get_codec (ATL_DOMAIN_MUSIC), NULL, mp,
-                                   NULL, NULL));
-    g_assert_true (atl_model_save (art, atl_domain_get_codec (ATL_DOMAIN_ART), NULL, ap,
-                                   NULL, NULL));
-  }
+  g_free (save_tiny_model (ATL_DOMAIN_MUSIC, 128, 1, models_dir, NULL));
+  g_free (save_tiny_model (ATL_DOMAIN_ART, 16, 2, models_dir, NULL));
   g_setenv ("ATL_MODELS_DIR", models_dir, TRUE);
   g_setenv ("ATL_AUDIO_DISABLE", "1", TRUE);
   g_setenv ("OPENBLAS_NUM_THREADS", "1", TRUE);

@@ -16,6 +16,7 @@
 #include "atl-model.h"
 #include "atl-round.h"
 #include "store-helpers.h"
+#include "tiny-model.h"
 
 static char *models_dir;
 
@@ -76,21 +77,8 @@ static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (models_dir, "music-base.safetensors", NULL);
-  AtlPolicyConfig config = {
-    .vocab = atl_domain_get_codec (ATL_DOMAIN_MUSIC)->vocab_size,
-    .ctx = atl_domain_get_codec (ATL_DOMAIN_MUSIC)->max_len,
-    .d_model = 32, .n_layer = 1, .n_head = 2,
-  };
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &f->base, NULL), ==, ATL_OK);
-  atl_rng_seed (&rng, 3);
-  atl_policy_init_weights (f->base, &rng);
-  g_assert_true (atl_model_save (f->base, atl_domain_get_codec (ATL_DOMAIN_MUSIC), NULL, path,
-                                 NULL, &error));
-  g_assert_no_error (error);
+  f->base = tiny_policy (ATL_DOMAIN_MUSIC, 32, 3);
+  g_free (save_policy (f->base, ATL_DOMAIN_MUSIC, models_dir, NULL));
   fixture_setup (&f->s);
 }
 

@@ -9,26 +9,13 @@
 #include "atl-engine-autoptr.h"
 #include "atl-generator.h"
 #include "atl-music-codec.h"
-
-static AtlPolicy *
-make_policy (const AtlCodec *codec)
-{
-  AtlPolicyConfig config = { .vocab = codec->vocab_size, .ctx = codec->max_len,
-                             .d_model = 32, .n_layer = 1, .n_head = 2 };
-  AtlPolicy *policy = NULL;
-  AtlRng rng;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, NULL), ==, ATL_OK);
-  atl_rng_seed (&rng, 11);
-  atl_policy_init_weights (policy, &rng);
-  return policy;
-}
+#include "tiny-model.h"
 
 static void
 test_generator_valid_and_reproducible (gconstpointer data)
 {
   const AtlCodec *codec = atl_domain_get_codec (GPOINTER_TO_INT (data));
-  g_autoptr(AtlPolicy) policy = make_policy (codec);
+  g_autoptr(AtlPolicy) policy = tiny_policy (GPOINTER_TO_INT (data), 32, 11);
   g_autoptr(AtlGenerator) gen = NULL;
   g_autoptr(AtlTokenSet) batch = atl_token_set_new ();
   g_autoptr(AtlTokenSet) alone = atl_token_set_new ();
@@ -71,7 +58,7 @@ static void
 test_generator_style (void)
 {
   const AtlCodec *codec = atl_music_codec ();
-  g_autoptr(AtlPolicy) policy = make_policy (codec);
+  g_autoptr(AtlPolicy) policy = tiny_policy (ATL_DOMAIN_MUSIC, 32, 11);
   g_autoptr(AtlGenerator) gen = atl_generator_new (policy, codec, NULL);
   g_autoptr(AtlTokenSet) out = atl_token_set_new ();
   g_autoptr(GError) error = NULL;
@@ -129,7 +116,7 @@ static void
 test_generator_continue (void)
 {
   const AtlCodec *codec = atl_music_codec ();
-  g_autoptr(AtlPolicy) policy = make_policy (codec);
+  g_autoptr(AtlPolicy) policy = tiny_policy (ATL_DOMAIN_MUSIC, 32, 11);
   g_autoptr(AtlGenerator) gen = atl_generator_new (policy, codec, NULL);
   g_autoptr(AtlTokenSet) first = atl_token_set_new ();
   g_autoptr(AtlTokenSet) more = atl_token_set_new ();

@@ -15,6 +15,7 @@
 #include "atl-round.h"
 #include "atl-trainer.h"
 #include "store-helpers.h"
+#include "tiny-model.h"
 
 /* One models folder for the whole program: setenv is not safe once threads exist. */
 static char *models_dir;
@@ -41,26 +42,13 @@ setup (Fixture       *f,
   g_autoptr(AtlPolicy) policy = NULL;
   g_autoptr(AtlSession) session = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *base = NULL;
-  AtlPolicyConfig config = {
-    .vocab = atl_domain_get_codec (ATL_DOMAIN_MUSIC)->vocab_size,
-    .ctx = atl_domain_get_codec (ATL_DOMAIN_MUSIC)->max_len,
-    .d_model = 32, .n_layer = 1, .n_head = 2,
-  };
   AtlRoundSpec spec;
-  AtlMsg msg;
-  AtlRng rng;
   gint64 grid, fav;
 
   memset (f, 0, sizeof *f);
   f->models = models_dir;
-  g_assert_cmpint (atl_policy_new (&config, &policy, &msg), ==, ATL_OK);
-  atl_rng_seed (&rng, 1);
-  atl_policy_init_weights (policy, &rng);
-  base = g_build_filename (f->models, "music-base.safetensors", NULL);
-  g_assert_true (atl_model_save (policy, atl_domain_get_codec (ATL_DOMAIN_MUSIC), NULL, base,
-                                 NULL, &error));
-  g_assert_no_error (error);
+  policy = tiny_policy (ATL_DOMAIN_MUSIC, 32, 1);
+  g_free (save_policy (policy, ATL_DOMAIN_MUSIC, f->models, NULL));
 
   fixture_setup (&f->s);
   session = atl_store_get_session (f->s.store, f->s.session, &error);
