@@ -100,6 +100,18 @@ show_controls (AtlWorkTile *self,
     }
 }
 
+/* The spinner turns through a CSS animation, and a running CSS animation anywhere in the
+ * window, even in an unmapped page (the other domain's grid, a tile waiting for a work that
+ * never comes), keeps GTK restyling and laying out the whole window on every frame, which
+ * under X11 also asks the server for the monitor's work area each time. So it turns only
+ * while a tile waits and can be seen. */
+static void
+update_spinner (AtlWorkTile *self)
+{
+  gtk_spinner_set_spinning (self->spinner,
+                            self->item == NULL && gtk_widget_get_mapped (GTK_WIDGET (self->spinner)));
+}
+
 static void
 unbind_item (AtlWorkTile *self)
 {
@@ -129,7 +141,7 @@ atl_work_tile_set_item (AtlWorkTile *self,
       gtk_toggle_button_set_active (self->lock_button, FALSE);
       gtk_picture_set_paintable (self->picture, NULL);
       gtk_stack_set_visible_child_name (self->preview_stack, "loading");
-      gtk_spinner_start (self->spinner);
+      update_spinner (self);
       gtk_label_set_label (self->seed_badge, "");
       gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), FALSE);
       gtk_label_set_label (self->lineage_label, "");
@@ -140,7 +152,7 @@ atl_work_tile_set_item (AtlWorkTile *self,
     }
 
   self->item = g_object_ref (item);
-  gtk_spinner_stop (self->spinner);
+  update_spinner (self);
   show_controls (self, TRUE);
   if (atl_work_item_get_domain (item) == ATL_DOMAIN_ART)
     {
@@ -509,6 +521,8 @@ atl_work_tile_init (AtlWorkTile *self)
   atl_synth_params_init (&self->synth);
   self->position = 0;
 
+  g_signal_connect_swapped (self->spinner, "map", G_CALLBACK (update_spinner), self);
+  g_signal_connect_swapped (self->spinner, "unmap", G_CALLBACK (update_spinner), self);
   g_signal_connect_swapped (self->favourite_button, "toggled",
                             G_CALLBACK (favourite_toggled_cb), self);
   g_signal_connect_swapped (self->reject_button, "toggled", G_CALLBACK (reject_toggled_cb), self);
