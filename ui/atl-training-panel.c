@@ -24,6 +24,7 @@ struct _AtlTrainingPanel
 
   GtkLabel       *session_label;
   GtkLabel       *phase_label;
+  GtkStack       *action_stack;
   GtkButton      *train_button;
   GtkButton      *cancel_button;
   GtkProgressBar *progress_bar;
@@ -231,8 +232,9 @@ set_training (AtlTrainingPanel *self,
   if (self->trainer != NULL)
     g_signal_handlers_disconnect_by_data (self->trainer, self);
   g_set_object (&self->trainer, trainer);
-  gtk_widget_set_visible (GTK_WIDGET (self->train_button), trainer == NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), trainer != NULL);
+  gtk_stack_set_visible_child (self->action_stack, trainer == NULL
+                                                   ? GTK_WIDGET (self->train_button)
+                                                   : GTK_WIDGET (self->cancel_button));
   atl_training_panel_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
 }
@@ -404,6 +406,7 @@ atl_training_panel_class_init (AtlTrainingPanelClass *klass)
                                                RESOURCE_PREFIX "/atl-training-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlTrainingPanel, session_label);
   gtk_widget_class_bind_template_child (widget_class, AtlTrainingPanel, phase_label);
+  gtk_widget_class_bind_template_child (widget_class, AtlTrainingPanel, action_stack);
   gtk_widget_class_bind_template_child (widget_class, AtlTrainingPanel, train_button);
   gtk_widget_class_bind_template_child (widget_class, AtlTrainingPanel, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AtlTrainingPanel, progress_bar);
