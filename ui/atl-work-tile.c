@@ -7,6 +7,7 @@
 #include "atl-audio-export.h"
 #include "atl-config.h"
 #include "atl-piano-roll.h"
+#include "atl-spinner.h"
 
 struct _AtlWorkTile
 {
@@ -19,7 +20,7 @@ struct _AtlWorkTile
 
   GtkWidget       *box;
   GtkStack        *preview_stack;
-  GtkSpinner      *spinner;
+  AtlSpinner      *spinner;
   GtkPicture      *picture;
   AtlPianoRoll    *piano_roll;
   GtkLabel        *seed_badge;
@@ -100,18 +101,6 @@ show_controls (AtlWorkTile *self,
     }
 }
 
-/* The spinner turns through a CSS animation, and a running CSS animation anywhere in the
- * window, even in an unmapped page (the other domain's grid, a tile waiting for a work that
- * never comes), keeps GTK restyling and laying out the whole window on every frame, which
- * under X11 also asks the server for the monitor's work area each time. So it turns only
- * while a tile waits and can be seen. */
-static void
-update_spinner (AtlWorkTile *self)
-{
-  gtk_spinner_set_spinning (self->spinner,
-                            self->item == NULL && gtk_widget_get_mapped (GTK_WIDGET (self->spinner)));
-}
-
 static void
 unbind_item (AtlWorkTile *self)
 {
@@ -141,7 +130,7 @@ atl_work_tile_set_item (AtlWorkTile *self,
       gtk_toggle_button_set_active (self->lock_button, FALSE);
       gtk_picture_set_paintable (self->picture, NULL);
       gtk_stack_set_visible_child_name (self->preview_stack, "loading");
-      update_spinner (self);
+      atl_spinner_set_spinning (self->spinner, TRUE);
       gtk_label_set_label (self->seed_badge, "");
       gtk_widget_set_visible (GTK_WIDGET (self->seed_badge), FALSE);
       gtk_label_set_label (self->lineage_label, "");
@@ -152,7 +141,7 @@ atl_work_tile_set_item (AtlWorkTile *self,
     }
 
   self->item = g_object_ref (item);
-  update_spinner (self);
+  atl_spinner_set_spinning (self->spinner, FALSE);
   show_controls (self, TRUE);
   if (atl_work_item_get_domain (item) == ATL_DOMAIN_ART)
     {
@@ -474,6 +463,7 @@ atl_work_tile_class_init (AtlWorkTileClass *klass)
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (ATL_TYPE_PIANO_ROLL);
+  g_type_ensure (ATL_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/atl-work-tile.ui");
   gtk_widget_class_bind_template_child (widget_class, AtlWorkTile, box);
@@ -521,8 +511,6 @@ atl_work_tile_init (AtlWorkTile *self)
   atl_synth_params_init (&self->synth);
   self->position = 0;
 
-  g_signal_connect_swapped (self->spinner, "map", G_CALLBACK (update_spinner), self);
-  g_signal_connect_swapped (self->spinner, "unmap", G_CALLBACK (update_spinner), self);
   g_signal_connect_swapped (self->favourite_button, "toggled",
                             G_CALLBACK (favourite_toggled_cb), self);
   g_signal_connect_swapped (self->reject_button, "toggled", G_CALLBACK (reject_toggled_cb), self);
