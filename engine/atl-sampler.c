@@ -57,7 +57,8 @@ struct _AtlSampler
   float         *fch;        /* (max_batch, 4C) */
   float         *fch_gelu;   /* (max_batch, 4C) */
   float         *logits;     /* (max_batch, V) */
-  float         *scores;     /* (ctx) attention scores of one head */
+  float         *scores;     /* (NH, ctxp) attention scores of a row's heads */
+  float         *inv;        /* (NH) their softmax's 1 / Σ */
   float         *probs;      /* (V) */
   Candidate     *cand;       /* (V) */
   unsigned char *allowed;    /* (V) */
@@ -103,7 +104,8 @@ atl_sampler_new (AtlPolicy   *policy,
   s->fch = malloc (Bm * 4 * C * sizeof (float));
   s->fch_gelu = malloc (Bm * 4 * C * sizeof (float));
   s->logits = malloc (Bm * V * sizeof (float));
-  s->scores = malloc (ctxp * sizeof (float));
+  s->scores = malloc (c->n_head * ctxp * sizeof (float));
+  s->inv = malloc (c->n_head * sizeof (float));
   s->probs = malloc (V * sizeof (float));
   s->cand = malloc (V * sizeof (Candidate));
   s->allowed = malloc (V);
@@ -112,8 +114,8 @@ atl_sampler_new (AtlPolicy   *policy,
   if (s->kcache == NULL || s->vcache == NULL || s->x == NULL || s->xn == NULL
       || s->mean == NULL || s->rstd == NULL || s->qkv == NULL || s->atty == NULL
       || s->fch == NULL || s->fch_gelu == NULL || s->logits == NULL || s->scores == NULL
-      || s->probs == NULL || s->cand == NULL || s->allowed == NULL || s->active == NULL
-      || s->row_tokens == NULL || s->qkvwt == NULL || s->projwt == NULL || s->fcwt == NULL
+      || s->inv == NULL || s->probs == NULL || s->cand == NULL || s->allowed == NULL
+      || s->active == NULL || s->row_tokens == NULL || s->qkvwt == NULL || s->projwt == NULL || s->fcwt == NULL
       || s->fcprojwt == NULL || s->wtet == NULL)
     {
       atl_sampler_free (s);
@@ -146,6 +148,7 @@ atl_sampler_free (AtlSampler *s)
   free (s->fch_gelu);
   free (s->logits);
   free (s->scores);
+  free (s->inv);
   free (s->probs);
   free (s->cand);
   free (s->allowed);
@@ -191,7 +194,73 @@ cache_append (AtlSampler *s,
       }
 }
 
-/* Attention of one new position t per row over the cached positions 0 … t. */
+/* Scores of positions 16·jb … 16·jb + 63 of one head's query q over its transposed keys
+ * kt, in eight registers: eight independent sums, so the FMAs' latency overlaps. Each
+ * score sums over the head's channels in order, as score_block's do. */
+static inline __attribute__ ((always_inline)) void
+score_4_blocks (float       *scores,
+                const float *q,
+                const float *kt,
+                int          hs,
+                int          ctx,
+                float        scale,
+                int          jb)
+{
+  v8sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+  v8sf a4 = { 0 }, a5 = { 0 }, a6 = { 0 }, a7 = { 0 };
+  v8sf *out = (v8sf *) (scores + jb * POS_BLOCK);
+
+  for (int i = 0; i < hs; i++)
+    {
+      const v8sf *k = (const v8sf *) (kt + (size_t) i * ctx + jb * POS_BLOCK);
+      float qi = q[i] * scale;
+
+      a0 += qi * k[0];
+      a1 += qi * k[1];
+      a2 += qi * k[2];
+      a3 += qi * k[3];
+      a4 += qi * k[4];
+      a5 += qi * k[5];
+      a6 += qi * k[6];
+      a7 += qi * k[7];
+    }
+  out[0] = a0;
+  out[1] = a1;
+  out[2] = a2;
+  out[3] = a3;
+  out[4] = a4;
+  out[5] = a5;
+  out[6] = a6;
+  out[7] = a7;
+}
+
+/* The same for the sixteen positions of block jb alone. */
+static inline __attribute__ ((always_inline)) void
+score_block (float       *scores,
+             const float *q,
+             const float *kt,
+             int          hs,
+             int          ctx,
+             float        scale,
+             int          jb)
+{
+  v8sf a0 = { 0 }, a1 = { 0 };
+
+  for (int i = 0; i < hs; i++)
+    {
+      const v8sf *k = (const v8sf *) (kt + (size_t) i * ctx + jb * POS_BLOCK);
+      float qi = q[i] * scale;
+
+      a0 += qi * k[0];
+      a1 += qi * k[1];
+    }
+  ((v8sf *) (scores + jb * POS_BLOCK))[0] = a0;
+  ((v8sf *) (scores + jb * POS_BLOCK))[1] = a1;
+}
+
+/* Attention of one new position t per row over the cached positions 0 … t. A row's heads
+ * are scored first, so that the weighted sums of the values can run two heads at a time
+ * (eight independent sums for the usual head size). */
 ATL_NN_HOT static void
 attend (AtlSampler *s,
         int         layer,
@@ -201,71 +270,85 @@ attend (AtlSampler *s,
   const AtlPolicyConfig *c = &s->policy->config;
   int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = s->ctxp;
   int n_blocks = (t + POS_BLOCK) / POS_BLOCK;
-  float scale = 1.0f / sqrtf ((float) hs);
-  float *scores = s->scores;
+  float scale = 1.0f / sqrtf ((float) hs), max;
+  float *inv = s->inv;
 
-  /* r indexes rows, h heads, i head channels, j cached positions (in blocks of 16 whose
-   * sums stay in registers while i runs over the head's channels). */
+  /* r indexes rows, h heads, i head channels, j cached positions (in blocks of 16, four
+   * blocks at a time, whose sums stay in registers while i runs over the head's
+   * channels). */
   for (int r = 0; r < nb; r++)
-    for (int h = 0; h < NH; h++)
-      {
-        size_t block = cache_block (s, layer, s->active[r], h);
-        const float *kt = s->kcache + block;
-        const float *vh = s->vcache + block;
-        const float *q = s->qkv + (size_t) r * 3 * C + h * hs;
-        float *y = s->atty + (size_t) r * C + h * hs;
-        float max, inv;
+    {
+      const float *q = s->qkv + (size_t) r * 3 * C;
+      float *y = s->atty + (size_t) r * C;
+      int h;
 
-        for (int jb = 0; jb < n_blocks; jb++)
+      for (h = 0; h < NH; h++)
+        {
+          size_t block = cache_block (s, layer, s->active[r], h);
+          float *scores = s->scores + (size_t) h * ctx;
+          int jb = 0;
+
+          for (; jb + 4 <= n_blocks; jb += 4)
+            score_4_blocks (scores, q + h * hs, s->kcache + block, hs, ctx, scale, jb);
+          for (; jb < n_blocks; jb++)
+            score_block (scores, q + h * hs, s->kcache + block, hs, ctx, scale, jb);
+          max = atl_max (scores, t + 1);
+          for (int j = 0; j <= t; j++)
+            scores[j] = atl_fast_expf (scores[j] - max);
+          inv[h] = 1.0f / atl_sum (scores, t + 1);
+        }
+      h = 0;
+      if (hs == 32)
+        for (; h + 2 <= NH; h += 2)
           {
-            v8sf a0 = { 0 }, a1 = { 0 };
-
-            for (int i = 0; i < hs; i++)
-              {
-                const v8sf *k = (const v8sf *) (kt + (size_t) i * ctx + jb * POS_BLOCK);
-                float qi = q[i] * scale;
-
-                a0 += qi * k[0];
-                a1 += qi * k[1];
-              }
-            ((v8sf *) (scores + jb * POS_BLOCK))[0] = a0;
-            ((v8sf *) (scores + jb * POS_BLOCK))[1] = a1;
-          }
-        max = atl_max (scores, t + 1);
-        for (int j = 0; j <= t; j++)
-          scores[j] = atl_fast_expf (scores[j] - max);
-        inv = 1.0f / atl_sum (scores, t + 1);
-        if (hs == 32)
-          {
-            /* The usual head size: the output stays in four registers over j. */
+            /* The usual head size: two heads' outputs stay in eight registers over j. */
+            const float *va = s->vcache + cache_block (s, layer, s->active[r], h);
+            const float *vb = s->vcache + cache_block (s, layer, s->active[r], h + 1);
+            const float *sa = s->scores + (size_t) h * ctx, *sb = sa + ctx;
             v8sf y0 = { 0 }, y1 = { 0 }, y2 = { 0 }, y3 = { 0 };
+            v8sf z0 = { 0 }, z1 = { 0 }, z2 = { 0 }, z3 = { 0 };
 
             for (int j = 0; j <= t; j++)
               {
-                const v8sf *v = (const v8sf *) (vh + (size_t) j * hs);
-                float a = scores[j] * inv;
+                const v8sf *v = (const v8sf *) (va + (size_t) j * hs);
+                const v8sf *w = (const v8sf *) (vb + (size_t) j * hs);
+                float a = sa[j] * inv[h], b = sb[j] * inv[h + 1];
 
                 y0 += a * v[0];
                 y1 += a * v[1];
                 y2 += a * v[2];
                 y3 += a * v[3];
+                z0 += b * w[0];
+                z1 += b * w[1];
+                z2 += b * w[2];
+                z3 += b * w[3];
               }
-            ((v8sf *) y)[0] = y0;
-            ((v8sf *) y)[1] = y1;
-            ((v8sf *) y)[2] = y2;
-            ((v8sf *) y)[3] = y3;
-            continue;
+            ((v8sf *) (y + h * hs))[0] = y0;
+            ((v8sf *) (y + h * hs))[1] = y1;
+            ((v8sf *) (y + h * hs))[2] = y2;
+            ((v8sf *) (y + h * hs))[3] = y3;
+            ((v8sf *) (y + (h + 1) * hs))[0] = z0;
+            ((v8sf *) (y + (h + 1) * hs))[1] = z1;
+            ((v8sf *) (y + (h + 1) * hs))[2] = z2;
+            ((v8sf *) (y + (h + 1) * hs))[3] = z3;
           }
-        memset (y, 0, (size_t) hs * sizeof (float));
-        for (int j = 0; j <= t; j++)
-          {
-            const float *v = vh + (size_t) j * hs;
-            float a = scores[j] * inv;
+      for (; h < NH; h++)
+        {
+          const float *vh = s->vcache + cache_block (s, layer, s->active[r], h);
+          const float *scores = s->scores + (size_t) h * ctx;
+          float *yh = y + h * hs;
 
-            for (int i = 0; i < hs; i++)
-              y[i] += a * v[i];
-          }
-      }
+          memset (yh, 0, (size_t) hs * sizeof (float));
+          for (int j = 0; j <= t; j++)
+            {
+              const float *v = vh + (size_t) j * hs;
+              float a = scores[j] * inv[h];
+
+              for (int i = 0; i < hs; i++)
+                yh[i] += a * v[i];
+            }
+        }
+    }
 }
 
 /* Runs the tokens of the nb active rows at position t; leaves logits (nb, V). */
