@@ -12,10 +12,19 @@
 
 #include "atl-nn-private.h"
 
+static int nn_threads = 1;
+
 void
 atl_nn_set_threads (int n_threads)
 {
-  openblas_set_num_threads (n_threads > 0 ? n_threads : 1);
+  nn_threads = n_threads > 0 ? n_threads : 1;
+  openblas_set_num_threads (nn_threads);
+}
+
+int
+atl_nn_get_threads (void)
+{
+  return nn_threads;
 }
 
 #ifndef NDEBUG

@@ -17,8 +17,11 @@
 
 #include <stddef.h>
 
-/* The BLAS thread budget; the engine itself never starts a thread. */
+/* The thread budget of the engine's numerics: BLAS's threads, and the lanes a sampler run
+ * splits its rows into (atl-sampler.h). 1 until set; the ops themselves never start a
+ * thread. */
 void atl_nn_set_threads (int n_threads);
+int  atl_nn_get_threads (void);
 
 /* Token embedding plus learned position embedding: out[b,t] = wte[tok[b,t]] + wpe[t]. */
 void atl_nn_embedding_forward  (float       *out,     /* (B,T,C) */

@@ -8,9 +8,15 @@
  * A step's products have one row per sequence: too small for sgemm, whose packing of the
  * weight panel on every call cost more than the arithmetic (27% of a music run's
  * instructions). A run transposes the weights once (they may change between runs) and the
- * steps use the small-N kernel of atl-nn-small.c, on the calling thread only. The key
- * cache's rows are padded to a multiple of 16 positions so the scores are computed sixteen
- * positions at a time in registers.
+ * steps use the small-N kernel of atl-nn-small.c. The key cache's rows are padded to a
+ * multiple of 16 positions so the scores are computed sixteen positions at a time in
+ * registers.
+ *
+ * With a random generator per row nothing a row computes depends on the other rows, so a
+ * run splits the batch into lanes of consecutive rows, up to the engine's thread budget
+ * (atl_nn_set_threads), each decoding on its own thread from start to end: one join per
+ * run, and the very same numbers as one lane. A lane works in its own rows of the
+ * batch-sized buffers and its own per-row scratch.
  *
  * Dimension legend: B batch, T time, C d_model, V vocab, L layers, NH heads, hs = C / NH,
  * nb the number of active sequences in a step, ctx the policy's maximum T.
@@ -18,6 +24,7 @@
 #include "atl-sampler.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +41,7 @@ typedef struct
 
 typedef float v8sf __attribute__ ((vector_size (32), aligned (4)));
 
-enum { POS_BLOCK = 16 };
+enum { POS_BLOCK = 16, MAX_LANES = 4, LANE_ROWS = 4 };
 
 struct _AtlSampler
 {
@@ -57,14 +64,34 @@ struct _AtlSampler
   float         *fch;        /* (max_batch, 4C) */
   float         *fch_gelu;   /* (max_batch, 4C) */
   float         *logits;     /* (max_batch, V) */
-  float         *scores;     /* (NH, ctxp) attention scores of a row's heads */
-  float         *inv;        /* (NH) their softmax's 1 / Σ */
-  float         *probs;      /* (V) */
-  Candidate     *cand;       /* (V) */
-  unsigned char *allowed;    /* (V) */
+  float         *scores;     /* (MAX_LANES, NH, ctxp) attention scores of a row's heads */
+  float         *inv;        /* (MAX_LANES, NH) their softmax's 1 / Σ */
+  Candidate     *cand;       /* (MAX_LANES, V) */
+  unsigned char *allowed;    /* (MAX_LANES, V) */
   int           *active;     /* (max_batch) sequence of each row */
   int           *row_tokens; /* (max_batch) input token of each row */
 };
+
+/* One thread's part of a run: sequences lo … hi − 1, the batch-sized buffers' views from
+ * row lo on (a lane's rows are compacted within them), its own scratch. */
+typedef struct
+{
+  AtlSampler             *s;
+  AtlRng                 *rng;
+  const AtlSampleOptions *o;
+  const int              *prompt_lens;
+  int                    *tokens;
+  int                    *out_lens;
+  float                  *out_logp;
+  int                     lo, hi;
+  float                  *x, *xn, *mean, *rstd, *qkv, *atty, *fch, *fch_gelu, *logits;
+  float                  *scores, *inv;
+  Candidate              *cand;
+  unsigned char          *allowed;
+  int                    *active, *row_tokens;
+  AtlStatus               status;
+  AtlMsg                  msg;
+} Lane;
 
 AtlStatus
 atl_sampler_new (AtlPolicy   *policy,
@@ -104,18 +131,17 @@ atl_sampler_new (AtlPolicy   *policy,
   s->fch = malloc (Bm * 4 * C * sizeof (float));
   s->fch_gelu = malloc (Bm * 4 * C * sizeof (float));
   s->logits = malloc (Bm * V * sizeof (float));
-  s->scores = malloc (c->n_head * ctxp * sizeof (float));
-  s->inv = malloc (c->n_head * sizeof (float));
-  s->probs = malloc (V * sizeof (float));
-  s->cand = malloc (V * sizeof (Candidate));
-  s->allowed = malloc (V);
+  s->scores = malloc (MAX_LANES * c->n_head * ctxp * sizeof (float));
+  s->inv = malloc (MAX_LANES * c->n_head * sizeof (float));
+  s->cand = malloc (MAX_LANES * V * sizeof (Candidate));
+  s->allowed = malloc (MAX_LANES * V);
   s->active = malloc (Bm * sizeof (int));
   s->row_tokens = malloc (Bm * sizeof (int));
   if (s->kcache == NULL || s->vcache == NULL || s->x == NULL || s->xn == NULL
       || s->mean == NULL || s->rstd == NULL || s->qkv == NULL || s->atty == NULL
       || s->fch == NULL || s->fch_gelu == NULL || s->logits == NULL || s->scores == NULL
-      || s->inv == NULL || s->probs == NULL || s->cand == NULL || s->allowed == NULL
-      || s->active == NULL || s->row_tokens == NULL || s->qkvwt == NULL || s->projwt == NULL || s->fcwt == NULL
+      || s->inv == NULL || s->cand == NULL || s->allowed == NULL || s->active == NULL
+      || s->row_tokens == NULL || s->qkvwt == NULL || s->projwt == NULL || s->fcwt == NULL
       || s->fcprojwt == NULL || s->wtet == NULL)
     {
       atl_sampler_free (s);
@@ -149,7 +175,6 @@ atl_sampler_free (AtlSampler *s)
   free (s->logits);
   free (s->scores);
   free (s->inv);
-  free (s->probs);
   free (s->cand);
   free (s->allowed);
   free (s->active);
@@ -173,20 +198,21 @@ cache_block (const AtlSampler *s,
 /* Appends the new position t's keys and values of each row to the caches. Keys are stored
  * transposed, so the scores of all cached positions are hs contiguous axpys. */
 static void
-cache_append (AtlSampler *s,
-              int         layer,
-              int         nb,
-              int         t)
+cache_append (Lane *ln,
+              int   layer,
+              int   nb,
+              int   t)
 {
+  AtlSampler *s = ln->s;
   const AtlPolicyConfig *c = &s->policy->config;
   int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = s->ctxp;
 
   for (int r = 0; r < nb; r++)
     for (int h = 0; h < NH; h++)
       {
-        const float *k = s->qkv + (size_t) r * 3 * C + C + h * hs;
+        const float *k = ln->qkv + (size_t) r * 3 * C + C + h * hs;
         const float *v = k + C;
-        size_t block = cache_block (s, layer, s->active[r], h);
+        size_t block = cache_block (s, layer, ln->active[r], h);
 
         for (int i = 0; i < hs; i++)
           s->kcache[block + (size_t) i * ctx + t] = k[i];
@@ -262,30 +288,31 @@ score_block (float       *scores,
  * are scored first, so that the weighted sums of the values can run two heads at a time
  * (eight independent sums for the usual head size). */
 ATL_NN_HOT static void
-attend (AtlSampler *s,
-        int         layer,
-        int         nb,
-        int         t)
+attend (Lane *ln,
+        int   layer,
+        int   nb,
+        int   t)
 {
+  AtlSampler *s = ln->s;
   const AtlPolicyConfig *c = &s->policy->config;
   int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = s->ctxp;
   int n_blocks = (t + POS_BLOCK) / POS_BLOCK;
   float scale = 1.0f / sqrtf ((float) hs), max;
-  float *inv = s->inv;
+  float *inv = ln->inv;
 
   /* r indexes rows, h heads, i head channels, j cached positions (in blocks of 16, four
    * blocks at a time, whose sums stay in registers while i runs over the head's
    * channels). */
   for (int r = 0; r < nb; r++)
     {
-      const float *q = s->qkv + (size_t) r * 3 * C;
-      float *y = s->atty + (size_t) r * C;
+      const float *q = ln->qkv + (size_t) r * 3 * C;
+      float *y = ln->atty + (size_t) r * C;
       int h;
 
       for (h = 0; h < NH; h++)
         {
-          size_t block = cache_block (s, layer, s->active[r], h);
-          float *scores = s->scores + (size_t) h * ctx;
+          size_t block = cache_block (s, layer, ln->active[r], h);
+          float *scores = ln->scores + (size_t) h * ctx;
           int jb = 0;
 
           for (; jb + 4 <= n_blocks; jb += 4)
@@ -302,9 +329,9 @@ attend (AtlSampler *s,
         for (; h + 2 <= NH; h += 2)
           {
             /* The usual head size: two heads' outputs stay in eight registers over j. */
-            const float *va = s->vcache + cache_block (s, layer, s->active[r], h);
-            const float *vb = s->vcache + cache_block (s, layer, s->active[r], h + 1);
-            const float *sa = s->scores + (size_t) h * ctx, *sb = sa + ctx;
+            const float *va = s->vcache + cache_block (s, layer, ln->active[r], h);
+            const float *vb = s->vcache + cache_block (s, layer, ln->active[r], h + 1);
+            const float *sa = ln->scores + (size_t) h * ctx, *sb = sa + ctx;
             v8sf y0 = { 0 }, y1 = { 0 }, y2 = { 0 }, y3 = { 0 };
             v8sf z0 = { 0 }, z1 = { 0 }, z2 = { 0 }, z3 = { 0 };
 
@@ -334,8 +361,8 @@ attend (AtlSampler *s,
           }
       for (; h < NH; h++)
         {
-          const float *vh = s->vcache + cache_block (s, layer, s->active[r], h);
-          const float *scores = s->scores + (size_t) h * ctx;
+          const float *vh = s->vcache + cache_block (s, layer, ln->active[r], h);
+          const float *scores = ln->scores + (size_t) h * ctx;
           float *yh = y + h * hs;
 
           memset (yh, 0, (size_t) hs * sizeof (float));
@@ -351,41 +378,43 @@ attend (AtlSampler *s,
     }
 }
 
-/* Runs the tokens of the nb active rows at position t; leaves logits (nb, V). */
+/* Runs the tokens of the lane's nb active rows at position t; leaves logits (nb, V). */
 static void
-step (AtlSampler *s,
-      const int  *row_tokens,
-      int         nb,
-      int         t)
+step (Lane      *ln,
+      const int *row_tokens,
+      int        nb,
+      int        t)
 {
+  AtlSampler *s = ln->s;
   const AtlPolicy *p = s->policy;
   const AtlPolicyConfig *c = &p->config;
   int C = c->d_model, V = c->vocab;
 
   for (int r = 0; r < nb; r++)
-    atl_nn_embedding_forward (s->x + (size_t) r * C, &row_tokens[r], p->w.wte,
+    atl_nn_embedding_forward (ln->x + (size_t) r * C, &row_tokens[r], p->w.wte,
                               p->w.wpe + (size_t) t * C, 1, 1, C);
   for (int l = 0; l < c->n_layer; l++)
     {
       const AtlBlockWeights *h = &p->w.h[l];
       size_t CC = (size_t) C * C;
 
-      atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln1w, h->ln1b, nb, C);
-      atl_nn_small_linear_forward (s->qkv, s->xn, s->qkvwt + l * 3 * CC, h->qkvb, nb, C,
+      atl_nn_layernorm_forward (ln->xn, ln->mean, ln->rstd, ln->x, h->ln1w, h->ln1b, nb, C);
+      atl_nn_small_linear_forward (ln->qkv, ln->xn, s->qkvwt + l * 3 * CC, h->qkvb, nb, C,
                                    3 * C, 0);
-      cache_append (s, l, nb, t);
-      attend (s, l, nb, t);
-      atl_nn_small_linear_forward (s->x, s->atty, s->projwt + l * CC, h->projb, nb, C, C, 1);
-      atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, h->ln2w, h->ln2b, nb, C);
-      atl_nn_small_linear_forward (s->fch, s->xn, s->fcwt + l * 4 * CC, h->fcb, nb, C, 4 * C,
-                                   0);
-      atl_nn_gelu_forward (s->fch_gelu, NULL, s->fch, (size_t) nb * 4 * C);
-      atl_nn_small_linear_forward (s->x, s->fch_gelu, s->fcprojwt + l * 4 * CC, h->fcprojb,
-                                   nb, 4 * C, C, 1);
+      cache_append (ln, l, nb, t);
+      attend (ln, l, nb, t);
+      atl_nn_small_linear_forward (ln->x, ln->atty, s->projwt + l * CC, h->projb, nb, C, C,
+                                   1);
+      atl_nn_layernorm_forward (ln->xn, ln->mean, ln->rstd, ln->x, h->ln2w, h->ln2b, nb, C);
+      atl_nn_small_linear_forward (ln->fch, ln->xn, s->fcwt + l * 4 * CC, h->fcb, nb, C,
+                                   4 * C, 0);
+      atl_nn_gelu_forward (ln->fch_gelu, NULL, ln->fch, (size_t) nb * 4 * C);
+      atl_nn_small_linear_forward (ln->x, ln->fch_gelu, s->fcprojwt + l * 4 * CC,
+                                   h->fcprojb, nb, 4 * C, C, 1);
     }
-  atl_nn_layernorm_forward (s->xn, s->mean, s->rstd, s->x, p->w.lnfw, p->w.lnfb, nb, C);
-  atl_nn_small_linear_forward (s->logits, s->xn, s->wtet, NULL, nb, C, V, 0);
-  ATL_NN_ASSERT_FINITE (s->logits, (size_t) nb * V);
+  atl_nn_layernorm_forward (ln->xn, ln->mean, ln->rstd, ln->x, p->w.lnfw, p->w.lnfb, nb, C);
+  atl_nn_small_linear_forward (ln->logits, ln->xn, s->wtet, NULL, nb, C, V, 0);
+  ATL_NN_ASSERT_FINITE (ln->logits, (size_t) nb * V);
 }
 
 static int
@@ -402,13 +431,14 @@ compare_candidates (const void *a,
 
 /* Draws the next token from one row of logits; returns −1 when the grammar allows none. */
 static int
-choose (AtlSampler             *s,
+choose (Lane                   *ln,
         AtlRng                 *rng,
         const AtlSampleOptions *o,
         const float            *logits,
         const unsigned char    *allowed)
 {
-  int V = s->policy->config.vocab;
+  int V = ln->s->policy->config.vocab;
+  Candidate *cand = ln->cand;
   int n = 0, best = -1;
   float max = -INFINITY, sum = 0.0f, u, acc;
 
@@ -426,7 +456,7 @@ choose (AtlSampler             *s,
       {
         float e = atl_fast_expf ((logits[v] - max) / o->temperature);
 
-        s->cand[n++] = (Candidate) { v, e };
+        cand[n++] = (Candidate) { v, e };
         sum += e;
       }
   if (o->top_p < 1.0f && n > 1)
@@ -437,13 +467,13 @@ choose (AtlSampler             *s,
       int m = 0;
 
       for (int i = 0; i < n; i++)
-        if (s->cand[i].prob >= cutoff)
-          s->cand[m++] = s->cand[i];
-      qsort (s->cand, m, sizeof (Candidate), compare_candidates);
+        if (cand[i].prob >= cutoff)
+          cand[m++] = cand[i];
+      qsort (cand, m, sizeof (Candidate), compare_candidates);
       acc = 0.0f;
       for (n = 0; n < m; )
         {
-          acc += s->cand[n++].prob;
+          acc += cand[n++].prob;
           if (acc >= o->top_p * sum)
             break;
         }
@@ -453,11 +483,11 @@ choose (AtlSampler             *s,
   acc = 0.0f;
   for (int i = 0; i < n; i++)
     {
-      acc += s->cand[i].prob;
+      acc += cand[i].prob;
       if (u < acc)
-        return s->cand[i].token;
+        return cand[i].token;
     }
-  return s->cand[n - 1].token;  /* u rounded up to the full sum */
+  return cand[n - 1].token;  /* u rounded up to the full sum */
 }
 
 static float
@@ -474,6 +504,68 @@ log_softmax_at (const float *logits,
   return logits[token] - max - logf (sum);
 }
 
+/* Decodes the lane's sequences to their ends. */
+static void *
+run_lane (void *data)
+{
+  Lane *ln = data;
+  AtlSampler *s = ln->s;
+  const AtlSampleOptions *o = ln->o;
+  int V = s->policy->config.vocab, T = o->max_len;
+  int nb = 0;
+
+  ln->status = ATL_OK;
+  for (int b = ln->lo; b < ln->hi; b++)
+    if (ln->prompt_lens[b] < T)
+      ln->active[nb++] = b;
+
+  /* Position t's tokens go in; the logits predict position t + 1. */
+  for (int t = 0; nb > 0 && t < T - 1; t++)
+    {
+      int kept = 0;
+
+      for (int r = 0; r < nb; r++)
+        ln->row_tokens[r] = ln->tokens[ln->active[r] * T + t];
+      step (ln, ln->row_tokens, nb, t);
+
+      for (int r = 0; r < nb; r++)
+        {
+          int b = ln->active[r];
+          int *seq = ln->tokens + (size_t) b * T;
+          const float *logits = ln->logits + (size_t) r * V;
+          int next, ended;
+
+          if (t + 1 < ln->prompt_lens[b])
+            {
+              ln->active[kept++] = b;  /* still reading its prompt */
+              continue;
+            }
+          memset (ln->allowed, 1, V);
+          if (o->grammar != NULL)
+            o->grammar (o->grammar_user, b, seq, t + 1, ln->allowed);
+          next = choose (ln, o->row_rngs != NULL ? &o->row_rngs[b] : ln->rng, o, logits,
+                         ln->allowed);
+          if (next < 0)
+            {
+              ln->status = atl_fail (&ln->msg, ATL_ERR_INVALID,
+                                     "the grammar allows no token for sequence %d at %d",
+                                     b, t + 1);
+              return NULL;
+            }
+          seq[t + 1] = next;
+          ln->out_lens[b] = t + 2;
+          if (ln->out_logp != NULL)
+            ln->out_logp[(size_t) b * T + t + 1] = log_softmax_at (logits, V, next);
+          /* Also the case of a grammar that allows only the end token. */
+          ended = o->end_token >= 0 && next == o->end_token;
+          if (!ended && t + 2 < T)
+            ln->active[kept++] = b;
+        }
+      nb = kept;
+    }
+  return NULL;
+}
+
 static AtlStatus
 sample (AtlSampler             *s,
         AtlRng                 *rng,
@@ -486,8 +578,10 @@ sample (AtlSampler             *s,
         AtlMsg                 *msg)
 {
   const AtlPolicyConfig *c = &s->policy->config;
-  int V = c->vocab, T = o->max_len;
-  int nb = 0;
+  size_t C = c->d_model;
+  int V = c->vocab, T = o->max_len, n_lanes, started = 1;
+  Lane lanes[MAX_LANES];
+  pthread_t threads[MAX_LANES];
 
   if (B < 1 || B > s->max_batch)
     return atl_fail (msg, ATL_ERR_RANGE, "batch %d exceeds the sampler's %d", B, s->max_batch);
@@ -511,50 +605,49 @@ sample (AtlSampler             *s,
       out_lens[b] = prompt_lens[b];
       if (out_logp != NULL)
         memset (out_logp + (size_t) b * T, 0, (size_t) T * sizeof (float));
-      if (prompt_lens[b] < T)
-        s->active[nb++] = b;
     }
 
-  /* Position t's tokens go in; the logits predict position t + 1. */
-  for (int t = 0; nb > 0 && t < T - 1; t++)
+  /* Rows drawing from one shared generator depend on each other's draws: one lane. A lane
+   * gets at least a block of the small-N kernel's rows. */
+  n_lanes = o->row_rngs == NULL ? 1 : B / LANE_ROWS;
+  n_lanes = n_lanes < 1 ? 1 : n_lanes;
+  n_lanes = n_lanes < atl_nn_get_threads () ? n_lanes : atl_nn_get_threads ();
+  n_lanes = n_lanes < MAX_LANES ? n_lanes : MAX_LANES;
+  for (int i = 0; i < n_lanes; i++)
     {
-      int kept = 0;
+      Lane *ln = &lanes[i];
+      size_t lo = (size_t) B * i / n_lanes;
 
-      for (int r = 0; r < nb; r++)
-        s->row_tokens[r] = tokens[s->active[r] * T + t];
-      step (s, s->row_tokens, nb, t);
-
-      for (int r = 0; r < nb; r++)
-        {
-          int b = s->active[r];
-          int *seq = tokens + (size_t) b * T;
-          const float *logits = s->logits + (size_t) r * V;
-          int next, ended;
-
-          if (t + 1 < prompt_lens[b])
-            {
-              s->active[kept++] = b;  /* still reading its prompt */
-              continue;
-            }
-          memset (s->allowed, 1, V);
-          if (o->grammar != NULL)
-            o->grammar (o->grammar_user, b, seq, t + 1, s->allowed);
-          next = choose (s, o->row_rngs != NULL ? &o->row_rngs[b] : rng, o, logits,
-                         s->allowed);
-          if (next < 0)
-            return atl_fail (msg, ATL_ERR_INVALID,
-                             "the grammar allows no token for sequence %d at %d", b, t + 1);
-          seq[t + 1] = next;
-          out_lens[b] = t + 2;
-          if (out_logp != NULL)
-            out_logp[(size_t) b * T + t + 1] = log_softmax_at (logits, V, next);
-          /* Also the case of a grammar that allows only the end token. */
-          ended = o->end_token >= 0 && next == o->end_token;
-          if (!ended && t + 2 < T)
-            s->active[kept++] = b;
-        }
-      nb = kept;
+      *ln = (Lane) {
+        .s = s, .rng = rng, .o = o, .prompt_lens = prompt_lens, .tokens = tokens,
+        .out_lens = out_lens, .out_logp = out_logp,
+        .lo = (int) lo, .hi = (int) ((size_t) B * (i + 1) / n_lanes),
+        .x = s->x + lo * C, .xn = s->xn + lo * C, .mean = s->mean + lo,
+        .rstd = s->rstd + lo, .qkv = s->qkv + lo * 3 * C, .atty = s->atty + lo * C,
+        .fch = s->fch + lo * 4 * C, .fch_gelu = s->fch_gelu + lo * 4 * C,
+        .logits = s->logits + lo * V, .scores = s->scores + (size_t) i * c->n_head * s->ctxp,
+        .inv = s->inv + (size_t) i * c->n_head,
+        .cand = s->cand + (size_t) i * V, .allowed = s->allowed + (size_t) i * V,
+        .active = s->active + lo, .row_tokens = s->row_tokens + lo,
+      };
     }
+  /* Lane 0 runs here; a lane whose thread cannot start runs here too, after it. */
+  for (int i = 1; i < n_lanes; i++)
+    if (pthread_create (&threads[i], NULL, run_lane, &lanes[i]) == 0)
+      started |= 1 << i;
+  run_lane (&lanes[0]);
+  for (int i = 1; i < n_lanes; i++)
+    if (started & 1 << i)
+      pthread_join (threads[i], NULL);
+    else
+      run_lane (&lanes[i]);
+  for (int i = 0; i < n_lanes; i++)
+    if (lanes[i].status != ATL_OK)
+      {
+        if (msg != NULL)
+          *msg = lanes[i].msg;
+        return lanes[i].status;
+      }
   return ATL_OK;
 }
 

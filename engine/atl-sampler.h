@@ -21,7 +21,8 @@
 #include "atl-status.h"
 
 /* Fills allowed (V bytes, all 1 on entry) for sequence b, whose first len tokens
- * (prompt included) are tokens[0 … len−1]: 0 forbids a token. */
+ * (prompt included) are tokens[0 … len−1]: 0 forbids a token. With per-row RNGs a run
+ * may call it from several threads at once, for different sequences. */
 typedef void (*AtlGrammarFunc) (void          *user,
                                 int            b,
                                 const int     *tokens,
@@ -39,7 +40,8 @@ typedef struct
   AtlRng        *row_rngs;     /* (B) one RNG per sequence, or NULL: all draw from rng.
                                 * With per-row RNGs a sequence's draws do not depend on
                                 * what else is in the batch, so a work's seed alone
-                                * reproduces it. */
+                                * reproduces it, and the rows decode in lanes on up to
+                                * atl_nn_set_threads threads. */
 } AtlSampleOptions;
 
 typedef struct _AtlSampler AtlSampler;

@@ -315,6 +315,67 @@ test_top_p_temperature (Fixture       *f,
   g_assert_cmpint (distinct_hot, >, distinct_cold);
 }
 
+/* Rows with their own generators decode in lanes, one a thread, up to the thread budget:
+ * the same tokens and log-probabilities as in one lane, to the bit; and a failing lane
+ * fails the run. */
+static void
+lane_grammar_cb (gpointer       user,
+                 int            b,
+                 const int     *tokens,
+                 int            len,
+                 unsigned char *allowed)
+{
+  /* even_grammar_cb's mask without its counter, which lanes would race on. */
+  for (int v = 0; v < V; v++)
+    {
+      if (len >= 10)
+        allowed[v] = v == 22;
+      else if (len >= 6 && v % 2 == 1)
+        allowed[v] = 0;
+    }
+}
+
+static void
+test_lanes (void)
+{
+  enum { NB = 13 };
+  AtlPolicy *policy = load_policy ();
+  AtlSampler *sampler = NULL;
+  AtlSampleOptions options = { .temperature = 1.0f, .top_p = 0.9f, .end_token = 22,
+                               .max_len = T, .grammar = lane_grammar_cb };
+  int tokens[2][NB * T], lens[2][NB], plens[NB];
+  float logp[2][NB * T];
+  AtlRng rngs[NB];
+  AtlMsg msg;
+
+  g_assert_cmpint (atl_sampler_new (policy, NB, &sampler, &msg), ==, ATL_OK);
+  options.row_rngs = rngs;
+  for (int run = 0; run < 2; run++)
+    {
+      atl_nn_set_threads (run == 0 ? 1 : 3);
+      memset (tokens[run], 0, sizeof tokens[run]);
+      for (int b = 0; b < NB; b++)
+        {
+          plens[b] = prompt_lens[b % B];
+          memcpy (tokens[run] + b * T, prompts[b % B], plens[b] * sizeof (int));
+          atl_rng_seed (&rngs[b], 100 + b);
+        }
+      g_assert_cmpint (atl_sampler_run (sampler, NULL, &options, NB, plens, tokens[run],
+                                        lens[run], logp[run], &msg), ==, ATL_OK);
+    }
+  g_assert_cmpmem (tokens[0], sizeof tokens[0], tokens[1], sizeof tokens[1]);
+  g_assert_cmpmem (lens[0], sizeof lens[0], lens[1], sizeof lens[1]);
+  g_assert_cmpmem (logp[0], sizeof logp[0], logp[1], sizeof logp[1]);
+
+  options.grammar = none_grammar_cb;
+  g_assert_cmpint (atl_sampler_run (sampler, NULL, &options, NB, plens, tokens[0], lens[0],
+                                    NULL, &msg), ==, ATL_ERR_INVALID);
+  g_assert_nonnull (strstr (msg.text, "allows no token"));
+  atl_nn_set_threads (1);
+  atl_sampler_free (sampler);
+  atl_policy_free (policy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -332,5 +393,6 @@ main (int    argc,
               fixture_setup, test_grammar_empty, fixture_teardown);
   g_test_add ("/engine/sampler/top-p-temperature", Fixture, NULL,
               fixture_setup, test_top_p_temperature, fixture_teardown);
+  g_test_add_func ("/engine/sampler/lanes", test_lanes);
   return g_test_run ();
 }
