@@ -86,10 +86,16 @@ atl_plot_draw_line (cairo_t           *cr,
   cairo_move_to (cr, left, top + ph - 0.5);
   cairo_line_to (cr, left + pw, top + ph - 0.5);
   cairo_stroke (cr);
-  g_snprintf (text, sizeof text, "%.2f", hi);
-  text_at (cr, line, text, left - 6, top, 1, 0.55);
-  g_snprintf (text, sizeof text, "%.2f", lo);
-  text_at (cr, line, text, left - 6, top + ph, 1, 0.55);
+  {
+    /* Enough decimals that the two ticks differ: a KL of a few thousandths read
+     * "0.00 … 0.00" at two. */
+    int digits = (int) CLAMP (ceil (-log10 (MAX (hi - lo, 1e-9))) + 1, 0, 4);
+
+    g_snprintf (text, sizeof text, "%.*f", digits, hi);
+    text_at (cr, line, text, left - 6, top, 1, 0.55);
+    g_snprintf (text, sizeof text, "%.*f", digits, lo);
+    text_at (cr, line, text, left - 6, top + ph, 1, 0.55);
+  }
   if (line->x_labels != NULL)
     for (guint i = 0; i < n; i++)
       text_at (cr, line, line->x_labels[i], X (i), top + ph + 12,
