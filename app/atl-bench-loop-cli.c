@@ -106,9 +106,11 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
                   "base samples; tuned: the same on the tuned version's samples; grids: the "
                   "mean taste percentile of the works the artist saw in rounds 2…, among "
                   "base samples (0.50 = base)\n");
-  g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16 + guards): %.2f s wall, "
-                          "%.2f s CPU; whole bench %.0f s\n", r->steps, r->round_seconds,
-                          r->round_cpu_seconds, r->seconds);
+  if (isfinite (r->round_seconds))   /* only a learning session's rounds are timed */
+    g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16 + guards): %.2f s wall, "
+                            "%.2f s CPU;", r->steps, r->round_seconds, r->round_cpu_seconds);
+  g_string_append_printf (s, "%swhole bench %.0f s\n", isfinite (r->round_seconds) ? " " : "\n",
+                          r->seconds);
   return g_string_free (s, FALSE);
 }
 
