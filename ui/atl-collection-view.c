@@ -109,14 +109,7 @@ load_worker (GTask        *task,
           item = atl_work_item_new (work, NULL);
           if (item == NULL)
             continue;   /* a work that no longer decodes is skipped, not fatal */
-          {
-            g_autoptr(AtlGrid) grid = work->grid_id ? atl_store_get_grid (store, work->grid_id, NULL) : NULL;
-            g_autoptr(AtlModelVersion) version = work->version_id
-                                                 ? atl_store_get_version (store, work->version_id, NULL)
-                                                 : NULL;
-
-            atl_work_item_set_lineage (item, version ? version->number : 0, grid ? grid->round : 0);
-          }
+          atl_work_item_read_lineage (item, store);
           atl_work_item_render_thumbnail (item, 256);
           kept = g_new0 (Kept, 1);
           kept->item = item;

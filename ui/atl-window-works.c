@@ -31,6 +31,8 @@ load_item (AtlWindow   *self,
   item = atl_work_item_new (work, &error);
   if (item == NULL)
     _atl_window_toast (self, error->message);
+  else   /* the viewer's "Model version …, round …" line */
+    atl_work_item_read_lineage (item, self->store);
   return item;
 }
 

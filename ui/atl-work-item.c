@@ -240,6 +240,20 @@ atl_work_item_set_lineage (AtlWorkItem *self,
   self->round = round;
 }
 
+void
+atl_work_item_read_lineage (AtlWorkItem *self,
+                            AtlStore    *store)
+{
+  g_autoptr(AtlGrid) grid = NULL;
+  g_autoptr(AtlModelVersion) version = NULL;
+
+  if (self->work->grid_id != 0)
+    grid = atl_store_get_grid (store, self->work->grid_id, NULL);
+  if (self->work->version_id != 0)
+    version = atl_store_get_version (store, self->work->version_id, NULL);
+  atl_work_item_set_lineage (self, version ? version->number : 0, grid ? grid->round : 0);
+}
+
 guint
 atl_work_item_get_version_number (AtlWorkItem *self)
 {

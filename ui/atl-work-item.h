@@ -42,6 +42,9 @@ char             *atl_work_item_dup_lineage   (AtlWorkItem  *self);
 void              atl_work_item_set_lineage   (AtlWorkItem  *self,
                                                guint         version_number,
                                                guint         round);
+/* The same, read from the store for the work's grid and version (0 where gone). */
+void              atl_work_item_read_lineage  (AtlWorkItem  *self,
+                                               AtlStore     *store);
 guint             atl_work_item_get_version_number (AtlWorkItem *self);
 guint             atl_work_item_get_round     (AtlWorkItem  *self);
 

@@ -5,6 +5,7 @@
  * of each screen into $ATL_BUILD_DIR/screenshots.
  */
 #include <adwaita.h>
+#include <string.h>
 
 #include "atl-application.h"
 #include "atl-collection-view.h"
@@ -206,6 +207,24 @@ find_last (GtkWidget *root,
         last = found;
     }
   return last;
+}
+
+/* A label under root whose text contains needle, or NULL. */
+static GtkWidget *
+find_label_with (GtkWidget  *root,
+                 const char *needle)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), needle) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* The exploration slider is the session's, and a round after picks comes from a pool. */
@@ -460,6 +479,14 @@ test_collection_export (void)
     gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.rate", "i", 4);
     work = atl_store_get_work (store, first_id, NULL);
     g_assert_cmpint (work->rating, ==, 4);
+    {
+      /* Its lineage line names the round it was drawn in (it said round 0). */
+      g_autoptr(AtlGrid) grid = atl_store_get_grid (store, work->grid_id, NULL);
+      g_autofree char *want = g_strdup_printf ("round %u", grid->round);
+
+      g_assert_cmpuint (grid->round, >, 0);
+      g_assert_nonnull (find_label_with (GTK_WIDGET (viewer), want));
+    }
     ui_test_wait_for_frames (GTK_WIDGET (viewer), 10);
     viewer_shot = ui_test_screenshot (GTK_WIDGET (viewer), "viewer");
     gtk_window_destroy (viewer);
