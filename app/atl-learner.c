@@ -26,6 +26,7 @@ struct _AtlLearner
   float            *ref_rows;   /* (NR, D) */
   float             ref_in_key, ref_repeats;
   float             mu, sigma;  /* of mean − λ·spread over the reference */
+  float            *probe_base; /* (F) the diversity probe's base spread, once measured */
 
   /* The last fit's data, for DPO. */
   AtlTokenSet      *works;
@@ -235,6 +236,7 @@ atl_learner_free (AtlLearner *l)
   g_clear_pointer (&l->ref, atl_token_set_free);
   g_clear_pointer (&l->works, atl_token_set_free);
   g_free (l->ref_rows);
+  g_free (l->probe_base);
   g_free (l->pairs);
   g_free (l->rows);
   g_free (l->mean);
@@ -507,7 +509,20 @@ atl_learner_tune (AtlLearner            *l,
   tc.max_len = MIN (tc.max_len, l->codec->max_len);
   status = atl_tuner_new (&tc, policy, l->base, &tuner, &msg);
   if (status == ATL_OK && l->config.method == ATL_LEARNER_RLOO && tc.probe_every > 0)
-    status = atl_tuner_set_probe (tuner, features_cb, l, l->F, 0x9e3779b9u, &msg);
+    {
+      /* The base and the probe's seeds never change: its spread is measured once per
+       * learner, not every round. */
+      if (l->probe_base != NULL)
+        status = atl_tuner_set_probe_base (tuner, features_cb, l, l->F, 0x9e3779b9u,
+                                           l->probe_base, &msg);
+      else
+        {
+          status = atl_tuner_set_probe (tuner, features_cb, l, l->F, 0x9e3779b9u, &msg);
+          if (status == ATL_OK)
+            l->probe_base = g_memdup2 (atl_tuner_get_probe_base (tuner),
+                                       (gsize) l->F * sizeof (float));
+        }
+    }
   if (status != ATL_OK)
     {
       atl_tuner_free (tuner);

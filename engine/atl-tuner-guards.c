@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-AtlStatus
-atl_tuner_set_probe (AtlTuner            *t,
-                     AtlTunerFeatureFunc  features,
-                     void                *features_user,
-                     int                  n_features,
-                     unsigned long long   probe_seed,
-                     AtlMsg              *msg)
+/* Shared by both ways of setting the probe up: with base_std NULL the base's spread is
+ * measured on NP fresh base samples, else copied (F). */
+static AtlStatus
+setup_probe (AtlTuner            *t,
+             AtlTunerFeatureFunc  features,
+             void                *features_user,
+             int                  n_features,
+             unsigned long long   probe_seed,
+             const float         *base_std,
+             AtlMsg              *msg)
 {
   int NP = t->config.n_probe, F = n_features;
   AtlSampler *base_sampler = NULL;
@@ -35,6 +38,12 @@ atl_tuner_set_probe (AtlTuner            *t,
     {
       free (seeds);
       return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the probe");
+    }
+  if (base_std != NULL)
+    {
+      free (seeds);
+      memcpy (t->probe_std, base_std, (size_t) F * sizeof (float));
+      goto done;
     }
   for (int i = 0; i < NP; i++)
     seeds[i] = probe_seed + (uint64_t) i;
@@ -63,11 +72,43 @@ atl_tuner_set_probe (AtlTuner            *t,
       s /= NP;
       t->probe_std[f] = (float) sqrt (fmax (s2 / NP - s * s, 0.0));
     }
+done:
   t->features = features;
   t->features_user = features_user;
   t->F = F;
   t->probe_seed = probe_seed;
   return ATL_OK;
+}
+
+AtlStatus
+atl_tuner_set_probe (AtlTuner            *t,
+                     AtlTunerFeatureFunc  features,
+                     void                *features_user,
+                     int                  n_features,
+                     unsigned long long   probe_seed,
+                     AtlMsg              *msg)
+{
+  return setup_probe (t, features, features_user, n_features, probe_seed, NULL, msg);
+}
+
+AtlStatus
+atl_tuner_set_probe_base (AtlTuner            *t,
+                          AtlTunerFeatureFunc  features,
+                          void                *features_user,
+                          int                  n_features,
+                          unsigned long long   probe_seed,
+                          const float         *base_std,
+                          AtlMsg              *msg)
+{
+  if (base_std == NULL)
+    return atl_fail (msg, ATL_ERR_INVALID, "the probe's base spread is missing");
+  return setup_probe (t, features, features_user, n_features, probe_seed, base_std, msg);
+}
+
+const float *
+atl_tuner_get_probe_base (const AtlTuner *t)
+{
+  return t->features != NULL ? t->probe_std : NULL;
 }
 
 AtlStatus

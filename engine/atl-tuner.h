@@ -158,6 +158,17 @@ AtlStatus   atl_tuner_set_probe   (AtlTuner             *tuner,
                                    int                   n_features,
                                    unsigned long long    probe_seed,
                                    AtlMsg               *msg);
+/* The base's probe spread (F), once set up; NULL before. A later tuner on the same base
+ * with the same seed and n_probe can take it with atl_tuner_set_probe_base instead of
+ * drawing the probe's base samples again (the studio tunes a session's base every round). */
+const float *atl_tuner_get_probe_base (const AtlTuner       *tuner);
+AtlStatus   atl_tuner_set_probe_base (AtlTuner             *tuner,
+                                      AtlTunerFeatureFunc   features,
+                                      void                 *features_user,
+                                      int                   n_features,
+                                      unsigned long long    probe_seed,
+                                      const float          *base_std,
+                                      AtlMsg               *msg);
 /* The current policy's probe spread relative to base's (1.0 = as diverse as base). */
 AtlStatus   atl_tuner_probe       (AtlTuner             *tuner,
                                    float                *out_diversity,

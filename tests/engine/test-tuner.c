@@ -435,6 +435,25 @@ test_diversity_probe (void)
   g_assert_cmpint (atl_tuner_probe (tuner, &div, &msg), ==, ATL_OK);
   g_assert_cmpfloat_with_epsilon (div, 1.0f, 1e-5);
 
+  /* A second tuner on the same base takes the measured spread instead of sampling it:
+   * the same reading. */
+  {
+    AtlTuner *again = NULL;
+    float div2;
+
+    g_assert_nonnull (atl_tuner_get_probe_base (tuner));
+    g_assert_cmpint (atl_tuner_new (&config, policy, base, &again, &msg), ==, ATL_OK);
+    g_assert_null (atl_tuner_get_probe_base (again));
+    g_assert_cmpint (atl_tuner_set_probe_base (again, features_cb, NULL, ATL_MUSIC_N_FEATURES,
+                                               99, NULL, &msg), ==, ATL_ERR_INVALID);
+    g_assert_cmpint (atl_tuner_set_probe_base (again, features_cb, NULL, ATL_MUSIC_N_FEATURES,
+                                               99, atl_tuner_get_probe_base (tuner), &msg),
+                     ==, ATL_OK);
+    g_assert_cmpint (atl_tuner_probe (again, &div2, &msg), ==, ATL_OK);
+    g_assert_cmpfloat (div2, ==, div);
+    atl_tuner_free (again);
+  }
+
   /* An impossible floor: the first probe (before step 2; the run's first weights are taken
    * as checked) stops the run and hands back the weights it started from. */
   atl_tuner_get_config (tuner)->diversity_floor = 1.5f;
