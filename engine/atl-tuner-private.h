@@ -67,6 +67,7 @@ struct _AtlTuner
   float               diversity;
   float              *good;        /* (n_params) last weights that passed the guards */
   float               good_kl;     /* the KL measured on them */
+  float               good_reward; /* and the mean reward of their samples */
 };
 
 /* Fills tuner->batch from B rows (tokens + b·stride, lens[b]); from_pos (B) or NULL for

@@ -752,10 +752,14 @@ atl_tuner_rloo_step (AtlTuner           *t,
       probed = 1;
       if (div < c->diversity_floor)
         {
+          /* Nothing is drawn: the report is of the weights handed back (it read
+           * "reward 0, KL 0" to the artist). */
           memcpy (params, t->good, n_params * sizeof (float));
           report->step = t->steps;
           report->beta = t->beta;
           report->diversity = div;
+          report->kl = t->good_kl;
+          report->reward_mean = t->good_reward;
           report->stop = 2;
           return ATL_OK;
         }
@@ -807,6 +811,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
     {
       memcpy (params, t->good, n_params * sizeof (float));
       report->kl = t->good_kl;
+      report->reward_mean = t->good_reward;
       report->beta = t->beta;
       report->stop = 1;
       return ATL_OK;
@@ -819,6 +824,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
       /* The weights are still the run's first (t->good): a later stop returns to them and
        * must report their KL, not the 0 of a run that never measured one. */
       t->good_kl = (float) kl_mean;
+      t->good_reward = (float) r_mean;
       t->beta = fminf (2.0f * t->beta, c->beta_max);
       status = policy_pass (t, B, ll, kl, adv, &ent_sum, &ent_count, msg);
     }
@@ -826,6 +832,7 @@ atl_tuner_rloo_step (AtlTuner           *t,
     {
       memcpy (t->good, params, n_params * sizeof (float));
       t->good_kl = (float) kl_mean;
+      t->good_reward = (float) r_mean;
     }
   if (status == ATL_OK)
     status = atl_adamw_step (t->opt, &adamw, params, atl_policy_get_grads (t->policy),

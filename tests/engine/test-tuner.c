@@ -422,7 +422,7 @@ test_diversity_probe (void)
   AtlPolicy *base = small_policy (4), *policy = copy_policy (base);
   AtlTuner *tuner = NULL;
   AtlTunerConfig config;
-  AtlTunerStepReport rep;
+  AtlTunerStepReport rep, first;
   AtlRng rng;
   AtlMsg msg;
   float div;
@@ -459,12 +459,16 @@ test_diversity_probe (void)
   atl_tuner_get_config (tuner)->diversity_floor = 1.5f;
   atl_tuner_get_config (tuner)->probe_every = 1;
   atl_rng_seed (&rng, 1);
-  g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
+  g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &first, &msg), ==,
                    ATL_OK);
-  g_assert_cmpint (rep.stop, ==, 0);
+  g_assert_cmpint (first.stop, ==, 0);
   g_assert_cmpint (atl_tuner_rloo_step (tuner, reward_cb, &calls, &rng, &rep, &msg), ==,
                    ATL_OK);
   g_assert_cmpint (rep.stop, ==, 2);
+  /* The stop reports the weights it hands back, measured by the first step. */
+  g_assert_cmpfloat (first.kl, !=, 0.0f);
+  g_assert_cmpfloat (rep.kl, ==, first.kl);
+  g_assert_cmpfloat (rep.reward_mean, ==, first.reward_mean);
   g_assert_cmpint (calls, ==, 1);
   g_assert_true (memcmp (atl_policy_get_params (policy), atl_policy_get_params (base),
                          atl_policy_get_n_params (base) * sizeof (float)) == 0);
