@@ -140,8 +140,8 @@ atl_explore_ranker_new (AtlStore          *store,
   if (pairs->len == 0)
     return NULL;
   atl_learner_config_init (&config, codec);
-  /* Ranking needs only the ensemble: the tuner's reference batch (which standardizes its
-   * reward) is cut to the learner's minimum, and no folds are held out. */
+  /* Ranking needs only the ensemble: no reference batch (it standardizes the tuner's
+   * reward) and no held-out folds. */
   config.n_reference = 0;
   config.cv_folds = 0;
   learner = atl_learner_new (codec, base, &config, (guint64) session->id, error);

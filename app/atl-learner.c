@@ -180,7 +180,8 @@ atl_learner_new (const AtlCodec          *codec,
   g_autoptr(AtlLearner) l = g_new0 (AtlLearner, 1);
   g_autoptr(AtlGenerator) gen = NULL;
   g_autofree guint64 *seeds = NULL;
-  int NR = MAX (config->n_reference, 8);
+  /* 0: a learner that only ranks (atl-explore.h) and needs no reference batch. */
+  int NR = config->n_reference == 0 ? 0 : MAX (config->n_reference, 8);
 
   l->config = *config;
   l->codec = codec;
@@ -196,11 +197,16 @@ atl_learner_new (const AtlCodec          *codec,
   l->beta = config->tuner.beta;
   atl_rng_seed (&l->rng, seed);
 
+  l->mu = 0.0f;
+  l->sigma = 1.0f;
+  l->ref = atl_token_set_new ();
+  if (NR == 0)
+    return g_steal_pointer (&l);
+
   /* The reference batch: fixed seeds, the base's own distribution. */
   gen = atl_generator_new (base, codec, error);
   if (gen == NULL)
     return NULL;
-  l->ref = atl_token_set_new ();
   seeds = g_new (guint64, NR);
   for (int i = 0; i < NR; i++)
     seeds[i] = seed * 1000003u + 0x5eed + (guint64) i;
@@ -222,8 +228,6 @@ atl_learner_new (const AtlCodec          *codec,
       l->ref_in_key += l->ref_rows[(gsize) i * l->D + 0] / NR;
       l->ref_repeats += l->ref_rows[(gsize) i * l->D + 1] / NR;
     }
-  l->mu = 0.0f;
-  l->sigma = 1.0f;
   return g_steal_pointer (&l);
 }
 
@@ -331,19 +335,22 @@ atl_learner_fit (AtlLearner           *l,
   l->reward = model;
 
   /* Standardize by the reference batch's spread under the new model. */
-  ensure_scratch (l, NR);
-  status = atl_reward_predict (model, l->ref_rows, NR, l->mean, l->spread, NULL, &msg);
-  if (status != ATL_OK)
-    return atl_set_engine_error (error, status, &msg);
-  for (int i = 0; i < NR; i++)
+  if (NR > 0)
     {
-      double v = l->mean[i] - l->config.lambda * l->spread[i];
+      ensure_scratch (l, NR);
+      status = atl_reward_predict (model, l->ref_rows, NR, l->mean, l->spread, NULL, &msg);
+      if (status != ATL_OK)
+        return atl_set_engine_error (error, status, &msg);
+      for (int i = 0; i < NR; i++)
+        {
+          double v = l->mean[i] - l->config.lambda * l->spread[i];
 
-      s += v / NR;
-      s2 += v * v / NR;
+          s += v / NR;
+          s2 += v * v / NR;
+        }
+      l->mu = (float) s;
+      l->sigma = (float) MAX (sqrt (MAX (s2 - s * s, 0.0)), 1e-3);
     }
-  l->mu = (float) s;
-  l->sigma = (float) MAX (sqrt (MAX (s2 - s * s, 0.0)), 1e-3);
 
   g_clear_pointer (&l->works, atl_token_set_free);
   l->works = copy_set (works);
@@ -503,6 +510,12 @@ atl_learner_tune (AtlLearner            *l,
   if (l->reward == NULL)
     {
       g_set_error (error, ATL_ENGINE_ERROR, ATL_ERR_INVALID, "Fit the reward model first");
+      return FALSE;
+    }
+  if (atl_token_set_get_size (l->ref) == 0)
+    {
+      g_set_error (error, ATL_ENGINE_ERROR, ATL_ERR_INVALID,
+                   "This learner only ranks (no reference batch): it cannot tune");
       return FALSE;
     }
   tc.beta = l->beta;

@@ -43,7 +43,9 @@ typedef struct
   float            music_prior;  /* weight of the RL Tuner guard, default 4 (music only) */
   float            dpo_beta;     /* default 0.1 */
   int              dpo_batch;    /* pairs per DPO step, default 16 */
-  int              n_reference;  /* base samples that standardize the reward, default 64 */
+  int              n_reference;  /* base samples that standardize the reward, default 64
+                                  * (at least 8); 0: none — a learner that only ranks
+                                  * (atl-explore.h) and cannot tune */
   int              cv_folds;     /* k of the held-out accuracy, default 5; 0 skips it */
 } AtlLearnerConfig;
 

@@ -12,6 +12,7 @@
 
 #include "atl-base-models.h"
 #include "atl-engine-autoptr.h"
+#include "atl-error.h"
 #include "atl-explore.h"
 #include "atl-model.h"
 #include "atl-round.h"
@@ -87,9 +88,7 @@ teardown (Fixture       *f,
           gconstpointer  data)
 {
   atl_policy_free (f->base);
-  g_clear_object (&f->s.store);
-  remove_tree (f->s.dir);
-  g_free (f->s.dir);
+  fixture_teardown (&f->s);
 }
 
 /* Draws a plain grid of 8 and picks two favourites and a reject. */
@@ -159,6 +158,16 @@ test_round_from_pool (Fixture       *f,
   ranker = atl_explore_ranker_new (f->s.store, session, base, &error);
   g_assert_no_error (error);
   g_assert_nonnull (ranker);
+  {
+    /* A ranker has no reference batch to standardize a tuner's reward with. */
+    g_autoptr(AtlPolicy) copy = tiny_policy (ATL_DOMAIN_MUSIC, 32, 3);
+    AtlLearnerTuneReport tune;
+    GError *local = NULL;
+
+    g_assert_false (atl_learner_tune (ranker, copy, NULL, NULL, NULL, &tune, &local));
+    g_assert_error (local, ATL_ENGINE_ERROR, ATL_ERR_INVALID);
+    g_clear_error (&local);
+  }
 
   /* The pool as the round will draw it, and what the ranker makes of it. */
   for (int i = 0; i < N; i++)
