@@ -74,9 +74,7 @@ teardown (Fixture       *f,
   g_clear_object (&f->result);
   g_clear_object (&f->cancellable);
   g_main_loop_unref (f->loop);
-  g_clear_object (&f->s.store);
-  remove_tree (f->s.dir);
-  g_free (f->s.dir);
+  fixture_teardown (&f->s);
 }
 
 static void
