@@ -300,6 +300,45 @@ kl_of (const Ctx         *c,
   return TRUE;
 }
 
+/* After round r of a tuned policy: at round 3 its win rate becomes the row's win@3; at
+ * the last round the full evaluation (KL, and with a learner its accuracy on the tuned
+ * samples) becomes the row, win@3 kept. */
+static gboolean
+evaluate_policy (const Ctx        *c,
+                 AtlPolicy        *policy,
+                 guint64           seed,
+                 int               r,
+                 AtlLearner       *learner,
+                 AtlBenchLoopRow  *row,
+                 GError          **error)
+{
+  g_autoptr(AtlTokenSet) eval = NULL;
+  AtlBenchLoopRow tmp = { 0 };
+
+  if (r != 3 && r != c->opt->rounds)
+    return TRUE;
+  eval = atl_token_set_new ();
+  if (!draw (policy, c->codec, NULL, 0, c->opt->eval_pairs, seed * 31 + 77777, eval, error)
+      || !judge (c, eval, &tmp, error))
+    return FALSE;
+  if (c->opt->verbose)
+    g_printerr ("  %s %s after round %d: win rate %.2f, spread %.2f\n", row->taste,
+                row->method, r, tmp.win_rate, tmp.diversity);
+  if (r == 3)
+    row->win_rate_3 = tmp.win_rate;
+  if (r != c->opt->rounds)
+    return TRUE;
+  tmp.rm_accuracy = tmp.rm_true = tmp.rm_tuned = tmp.grid_taste = NAN;
+  if ((learner != NULL && !true_accuracy (c, learner, eval, &tmp.rm_tuned, error))
+      || !kl_of (c, policy, eval, &tmp.kl, error))
+    return FALSE;
+  tmp.win_rate_3 = row->win_rate_3;
+  tmp.taste = row->taste;
+  tmp.method = row->method;
+  *row = tmp;
+  return TRUE;
+}
+
 /* The artist looks at a grid: 1–2 favourites, each beating every other work. */
 static gboolean
 pick (const Ctx   *c,
@@ -492,32 +531,8 @@ run_learning (const Ctx        *c,
                     tr.reward_first, tr.reward_last, tr.last.kl, tr.last.beta,
                     tr.last.diversity, tr.stopped == 1 ? " [KL budget]"
                     : tr.stopped == 2 ? " [diversity]" : "", tr.seconds + fit.seconds);
-      if (r == 3 || r == c->opt->rounds)
-        {
-          g_autoptr(AtlTokenSet) eval = atl_token_set_new ();
-          AtlBenchLoopRow tmp = { 0 };
-
-          if (!draw (policy, c->codec, NULL, 0, c->opt->eval_pairs, seed * 31 + 77777, eval,
-                     error)
-              || !judge (c, eval, &tmp, error))
-            return FALSE;
-          if (c->opt->verbose)
-            g_printerr ("  %s %s after round %d: win rate %.2f, spread %.2f\n", row->taste,
-                        row->method, r, tmp.win_rate, tmp.diversity);
-          if (r == 3)
-            row->win_rate_3 = tmp.win_rate;
-          if (r == c->opt->rounds)
-            {
-              if (!true_accuracy (c, learner, eval, &tmp.rm_tuned, error))
-                return FALSE;
-              tmp.win_rate_3 = row->win_rate_3;
-              if (!kl_of (c, policy, eval, &tmp.kl, error))
-                return FALSE;
-              tmp.taste = row->taste;
-              tmp.method = row->method;
-              *row = tmp;
-            }
-        }
+      if (!evaluate_policy (c, policy, seed, r, learner, row, error))
+        return FALSE;
     }
   row->grid_taste = grid_taste;
   if (!true_accuracy (c, learner, c->base_eval, &row->rm_true, error))
@@ -651,28 +666,8 @@ run_oracle (const Ctx  *c,
       atl_policy_release_acts (policy);
       if (status != ATL_OK)
         return atl_set_engine_error (error, status, &msg);
-      if (r == 3 || r == c->opt->rounds)
-        {
-          g_autoptr(AtlTokenSet) eval = atl_token_set_new ();
-          AtlBenchLoopRow tmp = { 0 };
-
-          if (!draw (policy, c->codec, NULL, 0, c->opt->eval_pairs, seed * 31 + 77777, eval,
-                     error)
-              || !judge (c, eval, &tmp, error))
-            return FALSE;
-          if (r == 3)
-            row->win_rate_3 = tmp.win_rate;
-          if (r == c->opt->rounds)
-            {
-              tmp.win_rate_3 = row->win_rate_3;
-              if (!kl_of (c, policy, eval, &tmp.kl, error))
-                return FALSE;
-              tmp.rm_accuracy = tmp.rm_true = tmp.rm_tuned = tmp.grid_taste = NAN;
-              tmp.taste = row->taste;
-              tmp.method = row->method;
-              *row = tmp;
-            }
-        }
+      if (!evaluate_policy (c, policy, seed, r, NULL, row, error))
+        return FALSE;
     }
   return TRUE;
 }
