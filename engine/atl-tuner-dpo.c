@@ -236,7 +236,7 @@ atl_tuner_dpo_step (AtlTuner          *t,
   };
   /* Pairs per forward: about micro_tokens positions (as RLOO's micro-batches), since
    * each pair's weights need only that pair's log-probs. */
-  int micro = t->config.micro_tokens > 0 ? t->config.micro_tokens : 1024;
+  int micro = t->config.micro_tokens > 0 ? t->config.micro_tokens : ATL_TUNER_MICRO_TOKENS;
   int chunk = micro / (2 * t->L);
   double loss = 0.0, margin = 0.0, acc = 0.0;
   AtlStatus status = ATL_OK;

@@ -22,6 +22,28 @@ typedef struct
   float *logp;      /* (cap, L) */
 } AtlTunerBatch;
 
+/* Lanes of the tuner's teacher-forced forwards (atl-tuner-lanes.c): each micro-batch's rows
+ * are split between them and they run at once, lane i ≥ 1 on a replica of the model. */
+enum { ATL_TUNER_LANES = 2 };
+
+typedef struct
+{
+  AtlPolicy     *policy_rep;  /* lanes ≥ 1: replica of the policy (NULL in lane 0) */
+  AtlPolicy     *base_rep;    /* lanes ≥ 1: replica of the base */
+  AtlPolicy     *model;       /* what the lane runs now: the model itself in lane 0 */
+  AtlTunerBatch  micro;       /* its rows, order[first … first + n − 1], (n, micro.T) */
+  int            first;
+  int            n;
+  float         *slogp;       /* (cap, L) renormalized log-probs of the micro-batch */
+  float         *dlogp;       /* (cap, L) dJ/dlogp, KL in the loss */
+  float         *w;           /* (cap) per-row weights of the backward */
+  float         *pooled;      /* (cap, C) */
+  double         ent_sum;     /* entropy over the loss mask, summed over a pass */
+  double         ent_count;
+  AtlStatus      status;
+  AtlMsg         msg;
+} AtlTunerLane;
+
 struct _AtlTuner
 {
   AtlTunerConfig      config;
@@ -46,12 +68,9 @@ struct _AtlTuner
   float              *aux;         /* (cap) scratch per row */
   float              *base_logp;   /* (cap, L) */
   unsigned char      *allowed;     /* (cap, L, V) the grammar's mask at every position */
-  float              *dlogp;       /* (cap, L) dJ/dlogp of a micro-batch, KL in the loss */
   AtlTunerBatch       batch;
-  /* A micro-batch: rows order[first … first + n − 1] of batch, (n, micro.T). */
-  AtlTunerBatch       micro;
   int                *order;       /* (cap) rows of batch, by length where allowed */
-  float              *pooled;      /* (cap, C) a micro-batch's embeddings */
+  AtlTunerLane        lanes[ATL_TUNER_LANES];
 
   int                 n_prompts;   /* stored prompts */
   int                *prompts;     /* (n_prompts, L) */
@@ -106,6 +125,46 @@ AtlStatus _atl_tuner_frozen       (AtlTuner           *tuner,
                                    int                 B,
                                    float              *logp,
                                    float              *embed,
+                                   AtlMsg             *msg);
+/* Allocates the lanes' buffers and replicas; frees them. */
+AtlStatus _atl_tuner_lanes_new    (AtlTuner           *tuner,
+                                   AtlMsg             *msg);
+void      _atl_tuner_lanes_free   (AtlTuner           *tuner);
+/* Points every lane at model (the tuner's policy or base): lane 0 runs it, the others a
+ * replica given its current weights. With grads, zeroes the gradients each lane's model
+ * accumulates into. */
+void      _atl_tuner_lanes_use    (AtlTuner           *tuner,
+                                   AtlPolicy          *model,
+                                   int                 grads);
+/* Adds the replicas' gradients into the policy's, in lane order. */
+void      _atl_tuner_lanes_reduce (AtlTuner           *tuner);
+/* Positions per micro-batch of the policy's forward and backward in an RLOO step (all
+ * lanes together) when the config leaves micro_tokens 0: small enough that a training
+ * forward's activations (~75 KB a position for the art model) stay near 60 MB, large
+ * enough that the sgemms still see hundreds of rows. */
+enum { ATL_TUNER_MICRO_TOKENS = 1024 };
+
+/* The order of the batch's B rows for micro-batches into tuner->order: by length (stably)
+ * when any rows may share one (KL in the loss); as they are when whole prompt groups must
+ * (KL in the reward: a group's advantages need all its rows' KL). */
+void      _atl_tuner_order_rows   (AtlTuner           *tuner,
+                                   int                 B);
+/* Rows of the micro-batch that starts at order[first]: as many groups as fit in the
+ * config's micro_tokens positions at the length of their longest row, at least one. */
+int       _atl_tuner_micro_cut    (const AtlTuner     *tuner,
+                                   int                 first,
+                                   int                 B);
+/* Splits rows order[first … first + n − 1] between the lanes, balancing padded positions,
+ * and lays each lane's rows out in its micro-batch. */
+void      _atl_tuner_lanes_split  (AtlTuner           *tuner,
+                                   int                 first,
+                                   int                 n);
+/* Renormalizes logp (n, micro.T) of the lane's last forward under the grammar. */
+void      _atl_tuner_lane_renormalize (AtlTuner     *tuner,
+                                       AtlTunerLane *lane,
+                                       float        *logp);
+/* The first failure of the lanes' last run, into msg. */
+AtlStatus _atl_tuner_lanes_status (AtlTuner           *tuner,
                                    AtlMsg             *msg);
 /* Base forward on the sampled rows: embeddings and base log-probs into the tuner's buffers,
  * then the reward callback into tuner->reward. */

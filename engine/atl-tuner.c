@@ -10,11 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atl-parallel.h"
+
 #define DPO_ROWS 32   /* rows per DPO forward: 16 pairs */
-/* Positions per micro-batch of the policy's forward and backward in an RLOO step: small
- * enough that a training forward's activations (~75 KB a position for the art model)
- * stay near 60 MB, large enough that the sgemms still see hundreds of rows. */
-#define MICRO_TOKENS 1024
 
 void
 atl_tuner_config_init (AtlTunerConfig *config,
@@ -38,7 +36,7 @@ atl_tuner_config_init (AtlTunerConfig *config,
     .probe_every = 10,
     .n_probe = 48,
     .diversity_floor = 0.85f,
-    .micro_tokens = MICRO_TOKENS,
+    .micro_tokens = ATL_TUNER_MICRO_TOKENS,
   };
 }
 
@@ -141,21 +139,13 @@ atl_tuner_new (const AtlTunerConfig *config,
   t->aux = alloc0 (cap, sizeof (float), &failed);
   t->base_logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->allowed = alloc0 ((size_t) cap * t->L * pc->vocab, 1, &failed);
-  t->dlogp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->batch.cap = cap;
   t->batch.inp = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
   t->batch.tgt = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
   t->batch.mask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->batch.emask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->batch.logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
-  t->micro.cap = cap;
-  t->micro.inp = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
-  t->micro.tgt = alloc0 ((size_t) cap * t->L, sizeof (int), &failed);
-  t->micro.mask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
-  t->micro.emask = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
-  t->micro.logp = alloc0 ((size_t) cap * t->L, sizeof (float), &failed);
   t->order = alloc0 (cap, sizeof (int), &failed);
-  t->pooled = alloc0 ((size_t) cap * t->C, sizeof (float), &failed);
   t->good = alloc0 (n_params, sizeof (float), &failed);
   if (failed)
     {
@@ -168,6 +158,8 @@ atl_tuner_new (const AtlTunerConfig *config,
    * probe's or best-of-n's rows, which _atl_tuner_sample runs in several batches. */
   t->sample_cap = config->n_prompts * config->k;
   status = atl_sampler_new (policy, t->sample_cap, &t->sampler, msg);
+  if (status == ATL_OK)
+    status = _atl_tuner_lanes_new (t, msg);
   if (status == ATL_OK)
     status = atl_adamw_new (n_params, &t->opt, msg);
   if (status == ATL_OK)
@@ -190,6 +182,7 @@ atl_tuner_free (AtlTuner *t)
     return;
   atl_sampler_free (t->sampler);
   atl_adamw_free (t->opt);
+  _atl_tuner_lanes_free (t);
   free (t->tokens);
   free (t->lens);
   free (t->plens);
@@ -200,19 +193,12 @@ atl_tuner_free (AtlTuner *t)
   free (t->aux);
   free (t->base_logp);
   free (t->allowed);
-  free (t->dlogp);
   free (t->batch.inp);
   free (t->batch.tgt);
   free (t->batch.mask);
   free (t->batch.emask);
   free (t->batch.logp);
-  free (t->micro.inp);
-  free (t->micro.tgt);
-  free (t->micro.mask);
-  free (t->micro.emask);
-  free (t->micro.logp);
   free (t->order);
-  free (t->pooled);
   free (t->prompts);
   free (t->prompt_lens);
   free (t->probe_feat);
@@ -404,162 +390,6 @@ _atl_tuner_batch_allowed (AtlTuner *t,
       }
 }
 
-/* Positions 0 … n − 1 of one row: z (n, V) its logits, a (n, V) the grammar's masks,
- * logp (n) its log-probabilities. */
-static void
-renormalize_row (const float         *z,
-                 const unsigned char *a,
-                 int                  n,
-                 int                  V,
-                 float               *logp)
-{
-  for (int s = 0; s < n; s++, z += V, a += V)
-    {
-      double mx = z[0], all = 0.0, ok = 0.0;
-
-      for (int v = 1; v < V; v++)
-        mx = z[v] > mx ? z[v] : mx;
-      for (int v = 0; v < V; v++)
-        {
-          double e = exp (z[v] - mx);
-
-          all += e;
-          ok += a[v] ? e : 0.0;
-        }
-      /* log π_masked = log π − log(allowed mass). */
-      logp[s] -= (float) log (fmax (ok / all, 1e-30));
-    }
-}
-
-/* The order of the batch's B rows for micro-batches: by length (stably) when any rows may
- * share one, so that a micro-batch pads little; as they are when whole groups must. */
-static void
-order_rows (AtlTuner *t,
-            int       B,
-            int       by_length)
-{
-  for (int i = 0; i < B; i++)
-    {
-      int b = i, j = i;
-
-      /* Insertion sort: B is a few dozen rows. */
-      for (; by_length && j > 0 && t->lens[t->order[j - 1]] > t->lens[b]; j--)
-        t->order[j] = t->order[j - 1];
-      t->order[j] = b;
-    }
-}
-
-/* Rows of the micro-batch that starts at order[first]: as many groups of `group` rows as
- * fit in `tokens` positions at the length of their longest row, at least one group. */
-static int
-micro_cut (const AtlTuner *t,
-           int             first,
-           int             B,
-           int             tokens,
-           int             group)
-{
-  int n = 0, T = 1;
-
-  while (first + n < B)
-    {
-      int T2 = T;
-
-      for (int i = first + n; i < first + n + group; i++)
-        T2 = t->lens[t->order[i]] - 1 > T2 ? t->lens[t->order[i]] - 1 : T2;
-      if (n > 0 && (size_t) (n + group) * T2 > (size_t) tokens)
-        break;
-      T = T2;
-      n += group;
-    }
-  return n;
-}
-
-/* Lays rows order[first … first + n − 1] of the batch out in t->micro, (n, T) with T
- * their longest row's inputs. */
-static void
-micro_fill (AtlTuner *t,
-            int       first,
-            int       n)
-{
-  const AtlTunerBatch *bt = &t->batch;
-  AtlTunerBatch *mb = &t->micro;
-  int T = 1;
-
-  for (int r = 0; r < n; r++)
-    T = t->lens[t->order[first + r]] - 1 > T ? t->lens[t->order[first + r]] - 1 : T;
-  mb->T = T;
-  for (int r = 0; r < n; r++)
-    {
-      size_t from = (size_t) t->order[first + r] * bt->T, to = (size_t) r * T;
-
-      memcpy (mb->inp + to, bt->inp + from, T * sizeof (int));
-      memcpy (mb->tgt + to, bt->tgt + from, T * sizeof (int));
-      memcpy (mb->mask + to, bt->mask + from, T * sizeof (float));
-      memcpy (mb->emask + to, bt->emask + from, T * sizeof (float));
-    }
-}
-
-/* Renormalizes the micro-batch's log-probs logp (n, micro.T) of model's last forward. */
-static void
-micro_renormalize (AtlTuner  *t,
-                   AtlPolicy *model,
-                   int        first,
-                   int        n,
-                   float     *logp)
-{
-  const float *logits = atl_policy_get_logits (model);
-  int V = atl_policy_get_config (model)->vocab, T = t->micro.T;
-
-  if (t->config.grammar == NULL)
-    return;
-  for (int r = 0; r < n; r++)
-    {
-      int b = t->order[first + r];
-
-      renormalize_row (logits + (size_t) r * T * V, t->allowed + (size_t) b * t->batch.T * V,
-                       t->lens[b] - 1, V, logp + (size_t) r * T);
-    }
-}
-
-AtlStatus
-_atl_tuner_frozen (AtlTuner  *t,
-                   AtlPolicy *model,
-                   int        B,
-                   float     *logp,
-                   float     *embed,
-                   AtlMsg    *msg)
-{
-  AtlTunerBatch *mb = &t->micro;
-  int T = t->batch.T, C = t->C;
-  AtlStatus status = ATL_OK;
-
-  order_rows (t, B, 1);
-  /* first indexes order; a micro-batch is one chunk of the frozen forward. */
-  for (int first = 0, n; first < B && status == ATL_OK; first += n)
-    {
-      n = micro_cut (t, first, B, ATL_POLICY_FROZEN_TOKENS, 1);
-      micro_fill (t, first, n);
-      status = atl_policy_forward_frozen (model, mb->inp, mb->tgt, NULL, n, mb->T, NULL,
-                                          mb->logp, msg);
-      if (status == ATL_OK && embed != NULL)
-        status = atl_policy_pool (model, mb->emask, t->pooled, msg);
-      if (status != ATL_OK)
-        break;
-      micro_renormalize (t, model, first, n, mb->logp);
-      for (int r = 0; r < n; r++)
-        {
-          int b = t->order[first + r];
-          float *row = logp + (size_t) b * T;
-
-          memcpy (row, mb->logp + (size_t) r * mb->T, mb->T * sizeof (float));
-          memset (row + mb->T, 0, (size_t) (T - mb->T) * sizeof (float));
-          if (embed != NULL)
-            memcpy (embed + (size_t) b * C, t->pooled + (size_t) r * C, C * sizeof (float));
-        }
-    }
-  return status;
-}
-
 AtlStatus
 _atl_tuner_score (AtlTuner           *t,
                   int                 B,
@@ -585,19 +415,16 @@ _atl_tuner_score (AtlTuner           *t,
   return ATL_OK;
 }
 
-/* Per-token entropy of the policy's last forward, the n rows of the micro-batch, summed
- * over the loss mask into *sum and its positions counted into *count. */
+/* Per-token entropy of the lane's last forward, summed over its micro-batch's loss mask
+ * into the lane's sums. */
 static void
-entropy_sums (AtlTuner *t,
-              int       n,
-              double   *sum,
-              double   *count)
+entropy_sums (AtlTunerLane *ln)
 {
-  const AtlTunerBatch *mb = &t->micro;
-  const float *logits = atl_policy_get_logits (t->policy);
-  int V = atl_policy_get_config (t->policy)->vocab;
+  const AtlTunerBatch *mb = &ln->micro;
+  const float *logits = atl_policy_get_logits (ln->model);
+  int V = atl_policy_get_config (ln->model)->vocab;
 
-  for (size_t j = 0; j < (size_t) n * mb->T; j++)
+  for (size_t j = 0; j < (size_t) ln->n * mb->T; j++)
     {
       const float *z = logits + j * V;
       double mx = z[0], se = 0.0, sz = 0.0;
@@ -614,19 +441,104 @@ entropy_sums (AtlTuner *t,
           sz += e * (z[v] - mx);
         }
       /* H = log Σe − Σ p·(z − max). */
-      *sum += log (se) - sz / se;
-      *count += 1.0;
+      ln->ent_sum += log (se) - sz / se;
+      ln->ent_count += 1.0;
     }
 }
 
-/* The policy's forward and backward over the B sampled rows, one micro-batch at a time:
- * each forward keeps only its own rows' activations, its backward adds to the gradients
- * (zeroed here), so the sum is the whole batch's gradient up to float rounding. A
- * micro-batch holds about micro_tokens positions of rows of like length (whole prompt
- * groups, as they come, when the advantages need the group's KL: KL in the reward rather
- * than the loss), padded only to its own longest row. Fills kl (B), the advantages adv (B)
- * — computed upfront when KL is in the loss, per group otherwise — and the mask's entropy
- * sums; the micro-batch's log-probs go through t->micro.logp and t->slogp. */
+/* What a pass's lanes share: the batch-wide advantages (KL in the loss) or per-row
+ * backward weights w (B), and the per-row KL they fill. */
+typedef struct
+{
+  AtlTuner    *t;
+  int          B;
+  const float *adv;
+  const float *w;
+  double      *kl;
+} PassJob;
+
+/* The lane's forward: log-probs renormalized under the grammar, entropy, per-row KL. */
+static void
+pass_forward (void *user,
+              int   lane)
+{
+  PassJob *job = user;
+  AtlTuner *t = job->t;
+  AtlTunerLane *ln = &t->lanes[lane];
+  AtlTunerBatch *mb = &ln->micro;
+  const int *rows = t->order + ln->first;
+  int Tm = mb->T, T = t->batch.T;
+
+  ln->status = ATL_OK;
+  if (ln->n == 0)
+    return;
+  ln->status = atl_policy_forward (ln->model, mb->inp, mb->tgt, NULL, ln->n, Tm, NULL,
+                                   mb->logp, &ln->msg);
+  if (ln->status != ATL_OK)
+    return;
+  /* KL between the distributions the sampler actually draws from (grammar-masked); the
+   * raw log-ratio can be gamed by moving mass onto tokens the mask never lets through. */
+  memcpy (ln->slogp, mb->logp, (size_t) ln->n * Tm * sizeof (float));
+  _atl_tuner_lane_renormalize (t, ln, ln->slogp);
+  entropy_sums (ln);
+  for (int r = 0; r < ln->n; r++)
+    {
+      const float *base = t->base_logp + (size_t) rows[r] * T;
+      double d = 0.0;
+
+      for (int s = 0; s < Tm; s++)
+        d += mb->mask[(size_t) r * Tm + s] * (ln->slogp[(size_t) r * Tm + s] - base[s]);
+      job->kl[rows[r]] = d;
+    }
+}
+
+/* The lane's backward, into its model's gradients. */
+static void
+pass_backward (void *user,
+               int   lane)
+{
+  PassJob *job = user;
+  AtlTuner *t = job->t;
+  AtlTunerLane *ln = &t->lanes[lane];
+  AtlTunerBatch *mb = &ln->micro;
+  const int *rows = t->order + ln->first;
+  int Tm = mb->T, T = t->batch.T;
+
+  ln->status = ATL_OK;
+  if (ln->n == 0)
+    return;
+  if (t->config.kl_in_loss)
+    {
+      /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
+       * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
+      for (int r = 0; r < ln->n; r++)
+        for (int s = 0; s < Tm; s++)
+          {
+            size_t i = (size_t) r * Tm + s;
+            float ratio = expf (fminf (t->base_logp[(size_t) rows[r] * T + s]
+                                       - ln->slogp[i], 10.0f));
+
+            ln->dlogp[i] = mb->mask[i] * (-job->adv[rows[r]] + t->beta * (1.0f - ratio))
+                           / (float) job->B;
+          }
+      ln->status = atl_policy_backward_logp (ln->model, ln->dlogp, &ln->msg);
+    }
+  else
+    {
+      for (int r = 0; r < ln->n; r++)
+        ln->w[r] = job->w[rows[r]];
+      ln->status = atl_policy_backward (ln->model, ln->w, &ln->msg);
+    }
+}
+
+/* The policy's forward and backward over the B sampled rows, one micro-batch at a time,
+ * each split between the lanes (atl-tuner-lanes.c): a forward keeps only its own rows'
+ * activations, its backward adds to the gradients (zeroed here), so the sum is the whole
+ * batch's gradient up to float rounding. A micro-batch holds about micro_tokens positions
+ * of rows of like length (whole prompt groups, as they come, when the advantages need the
+ * group's KL: KL in the reward rather than the loss), each lane's share padded only to its
+ * own longest row. Fills kl (B), the advantages adv (B) — computed upfront when KL is in
+ * the loss, per group otherwise — and the mask's entropy sums. */
 static AtlStatus
 policy_pass (AtlTuner    *t,
              int          B,
@@ -638,10 +550,9 @@ policy_pass (AtlTuner    *t,
              AtlMsg      *msg)
 {
   const AtlTunerConfig *c = &t->config;
-  AtlTunerBatch *mb = &t->micro;
-  int P = B / c->k, k = c->k, T = t->batch.T;
-  int tokens = c->micro_tokens > 0 ? c->micro_tokens : MICRO_TOKENS;
+  int k = c->k;
   float Rw[1024], w[1024];
+  PassJob job = { .t = t, .B = B, .adv = adv, .w = w, .kl = kl };
   AtlStatus status = ATL_OK;
 
   *ent_sum = *ent_count = 0.0;
@@ -649,67 +560,38 @@ policy_pass (AtlTuner    *t,
     {
       for (int b = 0; b < B; b++)
         Rw[b] = t->reward[b] + c->prior_weight * ll[b];
-      atl_tuner_rloo_advantages (Rw, P, k, adv);
+      atl_tuner_rloo_advantages (Rw, B / k, k, adv);
     }
-  atl_policy_zero_grads (t->policy);
-  order_rows (t, B, c->kl_in_loss);
+  _atl_tuner_lanes_use (t, t->policy, 1);
+  _atl_tuner_order_rows (t, B);
   /* first indexes order; the micro-batch is rows order[first … first + n − 1]. */
   for (int first = 0, n; first < B && status == ATL_OK; first += n)
     {
-      const int *rows = t->order + first;
-      int Tm;
-
-      n = micro_cut (t, first, B, tokens, c->kl_in_loss ? 1 : k);
-      micro_fill (t, first, n);
-      Tm = mb->T;
-      status = atl_policy_forward (t->policy, mb->inp, mb->tgt, NULL, n, Tm, NULL, mb->logp,
-                                   msg);
+      n = _atl_tuner_micro_cut (t, first, B);
+      _atl_tuner_lanes_split (t, first, n);
+      atl_parallel_run (ATL_TUNER_LANES, pass_forward, &job);
+      status = _atl_tuner_lanes_status (t, msg);
       if (status != ATL_OK)
         break;
-      /* KL between the distributions the sampler actually draws from (grammar-masked);
-       * the raw log-ratio can be gamed by moving mass onto tokens the mask never lets
-       * through. */
-      memcpy (t->slogp, mb->logp, (size_t) n * Tm * sizeof (float));
-      micro_renormalize (t, t->policy, first, n, t->slogp);
-      entropy_sums (t, n, ent_sum, ent_count);
-      for (int r = 0; r < n; r++)
+      if (!c->kl_in_loss)
         {
-          const float *base = t->base_logp + (size_t) rows[r] * T;
-          double d = 0.0;
-
-          for (int s = 0; s < Tm; s++)
-            d += mb->mask[(size_t) r * Tm + s] * (t->slogp[(size_t) r * Tm + s] - base[s]);
-          kl[rows[r]] = d;
-        }
-      if (c->kl_in_loss)
-        {
-          /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
-           * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
-          for (int r = 0; r < n; r++)
-            for (int s = 0; s < Tm; s++)
-              {
-                size_t i = (size_t) r * Tm + s;
-                float ratio = expf (fminf (t->base_logp[(size_t) rows[r] * T + s]
-                                           - t->slogp[i], 10.0f));
-
-                t->dlogp[i] = mb->mask[i] * (-adv[rows[r]] + t->beta * (1.0f - ratio))
-                              / (float) B;
-              }
-          status = atl_policy_backward_logp (t->policy, t->dlogp, msg);
-        }
-      else
-        {
-          /* Whole groups, in batch order (micro_cut, order_rows): rows[0] … rows[n − 1]
-           * are consecutive and their advantages are known now. */
-          int b0 = rows[0];
-
-          for (int b = b0; b < b0 + n; b++)
+          /* Whole groups, in batch order (micro_cut, order_rows): rows order[first …] are
+           * first, first + 1, … and their KL is known now. */
+          for (int b = first; b < first + n; b++)
             Rw[b] = t->reward[b] + c->prior_weight * ll[b] - t->beta * (float) kl[b];
-          atl_tuner_rloo_advantages (Rw + b0, n / k, k, adv + b0);
-          for (int b = b0; b < b0 + n; b++)
+          atl_tuner_rloo_advantages (Rw + first, n / k, k, adv + first);
+          for (int b = first; b < first + n; b++)
             w[b] = adv[b] / (float) B;
-          status = atl_policy_backward (t->policy, w + b0, msg);
         }
+      atl_parallel_run (ATL_TUNER_LANES, pass_backward, &job);
+      status = _atl_tuner_lanes_status (t, msg);
+    }
+  if (status == ATL_OK)
+    _atl_tuner_lanes_reduce (t);
+  for (int i = 0; i < ATL_TUNER_LANES; i++)
+    {
+      *ent_sum += t->lanes[i].ent_sum;
+      *ent_count += t->lanes[i].ent_count;
     }
   return status;
 }

@@ -359,6 +359,53 @@ test_micro_batches_kl_loss (void)
   micro_batches (1);
 }
 
+/* The lanes a step's forwards and backwards are split into run at once on two threads or
+ * in turn on one: the same rows in the same lanes, so the same step to the bit. */
+static void
+test_threads (void)
+{
+  AtlPolicy *base = small_policy (8);
+  AtlPolicy *one = copy_policy (base), *two = copy_policy (base);
+  AtlTuner *t1 = NULL, *t2 = NULL;
+  AtlTunerConfig config;
+  AtlTunerStepReport r1, r2;
+  AtlRng rng1, rng2;
+  AtlMsg msg;
+  int calls = 0, threads = atl_nn_get_threads ();
+
+  config_for_tests (&config);
+  config.lr = 3e-3f;
+  config.kl_budget = 1e6f;
+  /* Several micro-batches, each split between the lanes. */
+  config.micro_tokens = 4 * L;
+  g_assert_cmpint (atl_tuner_new (&config, one, base, &t1, &msg), ==, ATL_OK);
+  g_assert_cmpint (atl_tuner_new (&config, two, base, &t2, &msg), ==, ATL_OK);
+  atl_rng_seed (&rng1, 33);
+  atl_rng_seed (&rng2, 33);
+  for (int s = 0; s < 3; s++)
+    {
+      atl_nn_set_threads (1);
+      g_assert_cmpint (atl_tuner_rloo_step (t1, reward_cb, &calls, &rng1, &r1, &msg), ==,
+                       ATL_OK);
+      atl_nn_set_threads (2);
+      g_assert_cmpint (atl_tuner_rloo_step (t2, reward_cb, &calls, &rng2, &r2, &msg), ==,
+                       ATL_OK);
+      g_test_message ("step %d: KL %.6f / %.6f", s + 1, r1.kl, r2.kl);
+      g_assert_cmpfloat (r1.kl, ==, r2.kl);
+      g_assert_cmpfloat (r1.entropy, ==, r2.entropy);
+      g_assert_cmpfloat (r1.grad_norm, ==, r2.grad_norm);
+    }
+  g_assert_cmpfloat (r1.kl, >, 0.0f);
+  g_assert_true (memcmp (atl_policy_get_params (one), atl_policy_get_params (two),
+                         atl_policy_get_n_params (one) * sizeof (float)) == 0);
+  atl_nn_set_threads (threads);
+  atl_tuner_free (t1);
+  atl_tuner_free (t2);
+  atl_policy_free (one);
+  atl_policy_free (two);
+  atl_policy_free (base);
+}
+
 /* Past the KL budget a step changes nothing and hands back the last good weights. */
 static void
 test_kl_budget_stops (void)
@@ -425,7 +472,8 @@ test_diversity_probe (void)
   AtlTunerStepReport rep, first;
   AtlRng rng;
   AtlMsg msg;
-  float div;
+  float div, *start;
+  size_t n_params;
   int calls = 0;
 
   config_for_tests (&config);
@@ -455,7 +503,13 @@ test_diversity_probe (void)
   }
 
   /* An impossible floor: the first probe (before step 2; the run's first weights are taken
-   * as checked) stops the run and hands back the weights it started from. */
+   * as checked) stops the run and hands back the weights it started from. They differ
+   * from the base, so that the KL the stop reports cannot be 0 by default. */
+  n_params = atl_policy_get_n_params (policy);
+  start = g_new (float, n_params);
+  for (size_t i = 0; i < n_params; i++)
+    atl_policy_get_params (policy)[i] *= 1.0f + 0.05f * (float) (i % 7 == 0);
+  memcpy (start, atl_policy_get_params (policy), n_params * sizeof (float));
   atl_tuner_get_config (tuner)->diversity_floor = 1.5f;
   atl_tuner_get_config (tuner)->probe_every = 1;
   atl_rng_seed (&rng, 1);
@@ -470,8 +524,9 @@ test_diversity_probe (void)
   g_assert_cmpfloat (rep.kl, ==, first.kl);
   g_assert_cmpfloat (rep.reward_mean, ==, first.reward_mean);
   g_assert_cmpint (calls, ==, 1);
-  g_assert_true (memcmp (atl_policy_get_params (policy), atl_policy_get_params (base),
-                         atl_policy_get_n_params (base) * sizeof (float)) == 0);
+  g_assert_true (memcmp (atl_policy_get_params (policy), start, n_params * sizeof (float))
+                 == 0);
+  g_free (start);
   atl_tuner_free (tuner);
   atl_policy_free (policy);
   atl_policy_free (base);
@@ -658,6 +713,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/raises-reward-kl-loss", test_raises_reward_kl_loss);
   g_test_add_func ("/engine/tuner/micro-batches", test_micro_batches);
   g_test_add_func ("/engine/tuner/micro-batches-kl-loss", test_micro_batches_kl_loss);
+  g_test_add_func ("/engine/tuner/threads", test_threads);
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
   g_test_add_func ("/engine/tuner/finish", test_finish);
