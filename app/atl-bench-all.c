@@ -387,10 +387,12 @@ run_loop (const AtlBenchAllOptions *o,
   options.eval_pairs = 10;
   ok = atl_bench_loop_run (&options, &r, &error);
   row = add_row (result, "training round: refit + 20 RLOO steps × 16 (music)",
-                 ok ? r.round_seconds : NAN, "s", ATL_BENCH_AT_MOST, 4.0, options.rounds);
-  if (ok)
-    set_note (row, "mean of %d rounds, %.2f s of process CPU time each", options.rounds,
-              r.round_cpu_seconds);
+                 ok ? r.round_seconds : NAN, "s", ATL_BENCH_AT_MOST, 4.0, r.rounds_timed);
+  if (ok && r.rounds_timed == 0)
+    set_note (row, "not measured: the guards stopped all %d rounds early", options.rounds);
+  else if (ok)
+    set_note (row, "mean of the %d of %d rounds that ran all %d steps, %.2f s of process CPU "
+              "time each", r.rounds_timed, options.rounds, options.steps, r.round_cpu_seconds);
   else
     set_note (row, "not measured: %s", error->message);
   atl_bench_loop_result_clear (&r);
@@ -759,11 +761,12 @@ atl_bench_all_format (const AtlBenchAllResult *r,
       g_string_append_printf (s, "%-52s %12.4g %-9s %-16s %-12s %12.4g %7.2f×\n", row->name,
                               row->median, row->unit, target, verdict (row), row->peer,
                               row->ratio);
-      g_string_append_printf (s, "    %s%s%s%s(median of %d run%s)\n",
+      g_string_append_printf (s, "    %s%s%s%s%s(median of %d run%s)\n",
                               row->peer_name != NULL ? "peer: " : "",
                               row->peer_name != NULL ? row->peer_name : "",
                               row->peer_name != NULL ? "; " : "",
-                              row->note != NULL ? row->note : "", row->runs,
+                              row->note != NULL ? row->note : "",
+                              row->note != NULL ? " " : "", row->runs,
                               row->runs == 1 ? "" : "s");
     }
   g_string_append_printf (s, "peak resident memory: %.0f MB (target ≤ 300 MB)\n"

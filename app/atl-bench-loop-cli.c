@@ -46,6 +46,7 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
                               r->seeds, r->rounds, r->steps, r->grid, r->pool);
       json_number (s, "round_seconds", r->round_seconds);
       json_number (s, "round_cpu_seconds", r->round_cpu_seconds);
+      json_number (s, "rounds_timed", r->rounds_timed);
       json_number (s, "seconds", r->seconds);
       g_string_append (s, ", \"rows\": [");
       for (guint i = 0; i < r->rows->len; i++)
@@ -107,8 +108,9 @@ atl_bench_loop_format (const AtlBenchLoopResult *r,
                   "mean taste percentile of the works the artist saw in rounds 2…, among "
                   "base samples (0.50 = base)\n");
   if (isfinite (r->round_seconds))   /* only a learning session's rounds are timed */
-    g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16 + guards): %.2f s wall, "
-                            "%.2f s CPU;", r->steps, r->round_seconds, r->round_cpu_seconds);
+    g_string_append_printf (s, "\nround (refit + %d RLOO steps of 16 + guards), mean of the %d "
+                            "rounds that ran all steps: %.2f s wall, %.2f s CPU;", r->steps,
+                            r->rounds_timed, r->round_seconds, r->round_cpu_seconds);
   g_string_append_printf (s, "%swhole bench %.0f s\n", isfinite (r->round_seconds) ? " " : "\n",
                           r->seconds);
   return g_string_free (s, FALSE);

@@ -35,6 +35,14 @@ typedef struct
   double          distinct_base;
 } Ctx;
 
+/* The RLOO rounds that ran all their steps: wall and process CPU seconds, summed. */
+typedef struct
+{
+  double wall;
+  double cpu;
+  int    n;
+} RoundTimes;
+
 static void
 row_free (gpointer p)
 {
@@ -470,8 +478,7 @@ run_learning (const Ctx        *c,
               AtlLearnerMethod  method,
               guint64           seed,
               GPtrArray        *rows,
-              double           *round_seconds,
-              double           *round_cpu,
+              RoundTimes       *times,
               GError          **error)
 {
   g_autoptr(AtlPolicy) policy = copy_policy (c->base);
@@ -484,7 +491,7 @@ run_learning (const Ctx        *c,
   AtlLearnerConfig lc;
   AtlLearnerFitReport fit = { 0 };
   AtlRng rng;
-  double timed = 0.0, cpu = 0.0, grid_taste = 0.0;
+  double grid_taste = 0.0;
 
   g_ptr_array_add (rows, row);
   atl_learner_config_init (&lc, c->codec);
@@ -523,8 +530,14 @@ run_learning (const Ctx        *c,
                             &fit, error)
           || !atl_learner_tune (learner, policy, NULL, NULL, NULL, &tr, error))
         return FALSE;
-      timed += (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
-      cpu += cpu_seconds () - c0;
+      /* Only whole rounds are timed: a round the guards stopped early is cheaper, and
+       * counting it would flatter the figure. */
+      if (times != NULL && tr.stopped == 0 && tr.steps == lc.steps)
+        {
+          times->wall += (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+          times->cpu += cpu_seconds () - c0;
+          times->n++;
+        }
       if (c->opt->verbose)
         g_printerr ("  %s %s round %2d: %u pairs, reward %+.2f → %+.2f, KL %.2f, β %.3f, "
                     "diversity %.2f%s (%.2f s)\n", row->taste, row->method, r, pairs->len,
@@ -537,10 +550,6 @@ run_learning (const Ctx        *c,
   row->grid_taste = grid_taste;
   if (!true_accuracy (c, learner, c->base_eval, &row->rm_true, error))
     return FALSE;
-  if (round_seconds != NULL)
-    *round_seconds = timed / c->opt->rounds;
-  if (round_cpu != NULL)
-    *round_cpu = cpu / c->opt->rounds;
 
   /* The reward model's held-out accuracy on this run's comparisons, folds by round: a
    * favourite sits in every pair of its grid, so folds over pairs would test on works the
@@ -778,8 +787,7 @@ static gboolean
 run_taste (Ctx        *c,
            guint64     seed,
            GPtrArray  *rows,
-           double     *round_seconds,
-           double     *round_cpu,
+           RoundTimes *times,
            GError    **error)
 {
   int N = c->opt->eval_pairs;
@@ -815,10 +823,10 @@ run_taste (Ctx        *c,
       row->win_rate_3 = row->rm_accuracy = row->rm_true = row->rm_tuned = row->grid_taste = NAN;
     }
   if ((wants (c->opt, "rloo") || wants (c->opt, "best-of-8"))
-      && !run_learning (c, ATL_LEARNER_RLOO, seed, rows, round_seconds, round_cpu, error))
+      && !run_learning (c, ATL_LEARNER_RLOO, seed, rows, times, error))
     return FALSE;
   if (wants (c->opt, "dpo")
-      && !run_learning (c, ATL_LEARNER_DPO, seed, rows, NULL, NULL, error))
+      && !run_learning (c, ATL_LEARNER_DPO, seed, rows, NULL, error))
     return FALSE;
   if (wants (c->opt, "mutation") && !run_mutation (c, seed, rows, error))
     return FALSE;
@@ -872,8 +880,7 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
   g_autofree char *path = NULL;
   g_autoptr(AtlPolicy) base = NULL;
   Ctx c = { .opt = o, .codec = codec };
-  double round_sum = 0.0, cpu_sum = 0.0;
-  int round_n = 0;
+  RoundTimes times = { 0 };
   gboolean ok = TRUE;
 
   memset (result, 0, sizeof *result);
@@ -916,15 +923,8 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
       for (int s = 0; s < o->seeds && ok; s++)
         {
           g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
-          double rs = NAN, rc = NAN;
 
-          ok = run_taste (&c, (guint64) (s + 1) * 1000 + (guint64) t, rows, &rs, &rc, error);
-          if (!isnan (rs))
-            {
-              round_sum += rs;
-              cpu_sum += rc;
-              round_n++;
-            }
+          ok = run_taste (&c, (guint64) (s + 1) * 1000 + (guint64) t, rows, &times, error);
           for (guint i = 0; ok && i < rows->len; i++)
             accumulate (result->rows, rows->pdata[i]);
           if (o->verbose && ok)
@@ -960,8 +960,9 @@ atl_bench_loop_run (const AtlBenchLoopOptions  *o,
           result->base_repeats = r->repeats;
         }
     }
-  result->round_seconds = round_n ? round_sum / round_n : NAN;
-  result->round_cpu_seconds = round_n ? cpu_sum / round_n : NAN;
+  result->round_seconds = times.n ? times.wall / times.n : NAN;
+  result->round_cpu_seconds = times.n ? times.cpu / times.n : NAN;
+  result->rounds_timed = times.n;
   result->seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
   g_free (c.u_base);
   g_free (c.std_base);

@@ -70,9 +70,11 @@ typedef struct
 {
   AtlDomain  domain;
   GPtrArray *rows;            /* AtlBenchLoopRow *, owned */
-  double     round_seconds;   /* mean refit + tuner steps of an RLOO round, wall clock */
+  double     round_seconds;   /* mean refit + tuner steps of an RLOO round that ran all
+                               * its steps (NaN if none did), wall clock */
   double     round_cpu_seconds; /* the same in process CPU time (a loaded machine's wall
                                  * clock includes other processes' turns) */
+  int        rounds_timed;    /* the rounds in those means */
   double     base_in_key, base_repeats;
   int        seeds, rounds, steps, grid;
   char       pool[96];        /* how the grids were drawn, for the heading */
