@@ -150,7 +150,8 @@ enum { ATL_TUNER_MICRO_TOKENS = 1024 };
 void      _atl_tuner_order_rows   (AtlTuner           *tuner,
                                    int                 B);
 /* Rows of the micro-batch that starts at order[first]: as many groups as fit in the
- * config's micro_tokens positions at the length of their longest row, at least one. */
+ * config's micro_tokens positions at the length of their longest row, at least one; of
+ * single rows, a multiple of the lanes unless it is the last. */
 int       _atl_tuner_micro_cut    (const AtlTuner     *tuner,
                                    int                 first,
                                    int                 B);
