@@ -16,6 +16,7 @@
 
 #include "atl-adamw.h"
 #include "atl-bench-util.h"
+#include "atl-engine-autoptr.h"
 #include "atl-error.h"
 #include "atl-nn.h"
 #include "atl-policy.h"
@@ -88,6 +89,7 @@ bench_train (const AtlBenchNnOptions *options,
   AtlAdamWConfig config = { .lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.95f, .eps = 1e-8f,
                             .weight_decay = 0.1f, .clip_norm = 1.0f };
   AtlAdamW *opt = NULL;
+  g_autoptr(AtlPolicyLanes) lanes = NULL;
   const AtlPolicyTensor *tensors;
   int n_tensors;
   float first_loss = 0.0f, loss = 0.0f;
@@ -104,7 +106,9 @@ bench_train (const AtlBenchNnOptions *options,
         inputs[b * BENCH_T + t] = data[b * (BENCH_T + 1) + t];
         targets[b * BENCH_T + t] = data[b * (BENCH_T + 1) + t + 1];
       }
-  status = atl_adamw_new (atl_policy_get_n_params (policy), &opt, &msg);
+  status = atl_policy_lanes_new (policy, &lanes, &msg);
+  if (status == ATL_OK)
+    status = atl_adamw_new (atl_policy_get_n_params (policy), &opt, &msg);
   if (status != ATL_OK)
     return atl_set_engine_error (error, status, &msg);
   tensors = atl_policy_get_tensors (policy, &n_tensors);
@@ -116,10 +120,7 @@ bench_train (const AtlBenchNnOptions *options,
       gint64 start = g_get_monotonic_time ();
 
       atl_policy_zero_grads (policy);
-      status = atl_policy_forward (policy, inputs, targets, NULL, BENCH_B, BENCH_T, &loss,
-                                   NULL, &msg);
-      if (status == ATL_OK)
-        status = atl_policy_backward (policy, NULL, &msg);
+      status = atl_policy_lanes_step (lanes, inputs, targets, BENCH_B, BENCH_T, &loss, &msg);
       if (status == ATL_OK)
         status = atl_adamw_step (opt, &config, atl_policy_get_params (policy),
                                  atl_policy_get_grads (policy), NULL, &msg);

@@ -19,6 +19,7 @@
 #include "atl-adamw.h"
 #include "atl-cli-generate.h"
 #include "atl-domain.h"
+#include "atl-engine-autoptr.h"
 #include "atl-error.h"
 #include "atl-nn.h"
 #include "atl-plot-draw.h"
@@ -206,9 +207,12 @@ time_training (AtlPolicy *policy,
   g_autofree int *targets = g_new (int, (gsize) B * T);
   double wall[9], cpu[9];
   float loss = 0.0f;
+  g_autoptr(AtlPolicyLanes) lanes = NULL;
   AtlMsg msg;
   AtlRng rng;
 
+  if (atl_policy_lanes_new (policy, &lanes, &msg) != ATL_OK)
+    return atl_set_engine_error (error, ATL_ERR_NOMEM, &msg);
   atl_rng_seed (&rng, 6);
   for (int i = 0; i < B * T; i++)
     {
@@ -221,9 +225,7 @@ time_training (AtlPolicy *policy,
       AtlStatus status;
 
       atl_policy_zero_grads (policy);
-      status = atl_policy_forward (policy, inputs, targets, NULL, B, T, &loss, NULL, &msg);
-      if (status == ATL_OK)
-        status = atl_policy_backward (policy, NULL, &msg);
+      status = atl_policy_lanes_step (lanes, inputs, targets, B, T, &loss, &msg);
       if (status == ATL_OK)
         status = atl_adamw_step (opt, &config, atl_policy_get_params (policy),
                                  atl_policy_get_grads (policy), NULL, &msg);

@@ -168,6 +168,7 @@ atl_pretrain_run (AtlPolicy               *policy,
   size_t n_params = atl_policy_get_n_params (policy);
   guint n_train = atl_token_set_get_size (train);
   g_autoptr(AtlAdamW) opt = NULL;
+  g_autoptr(AtlPolicyLanes) lanes = NULL;
   g_autofree guint *indices = g_new (guint, config->batch);
   const AtlPolicyTensor *tensors;
   AtlPretrainReport report = { .val_nll = NAN };
@@ -192,6 +193,8 @@ atl_pretrain_run (AtlPolicy               *policy,
     }
 
   status = atl_adamw_new (n_params, &opt, &msg);
+  if (status == ATL_OK)
+    status = atl_policy_lanes_new (policy, &lanes, &msg);
   if (status != ATL_OK)
     return atl_set_engine_error (error, status, &msg);
   /* LayerNorm gains and biases are not decayed, as in GPT-2 training. */
@@ -214,10 +217,8 @@ atl_pretrain_run (AtlPolicy               *policy,
       batch_fill (&batch, train, indices, config->batch, ctx);
 
       atl_policy_zero_grads (policy);
-      status = atl_policy_forward (policy, batch.tokens, batch.targets, NULL, batch.B,
-                                   batch.T, &loss, NULL, &msg);
-      if (status == ATL_OK)
-        status = atl_policy_backward (policy, NULL, &msg);
+      status = atl_policy_lanes_step (lanes, batch.tokens, batch.targets, batch.B, batch.T,
+                                      &loss, &msg);
       if (status == ATL_OK)
         {
           adamw.lr = schedule (config, step);

@@ -9,6 +9,7 @@
 #include "atl-adamw.h"
 #include "atl-nn.h"
 #include "atl-policy.h"
+#include "atl-policy-lanes.h"
 #include "atl-rng.h"
 #include "test-grad.h"
 
@@ -338,6 +339,76 @@ test_adamw_step (void)
   atl_adamw_free (opt);
 }
 
+/* A step split between lanes gives the loss and gradients of one forward and backward over
+ * the whole batch, whatever the rows' share of targets (here the masked ones all fall in
+ * the second lane, and with one row the second lane is empty), and the very same numbers
+ * on one thread as on two. */
+static void
+test_policy_lanes (void)
+{
+  enum { LB = 5, LT = 8 };
+  int threads = atl_nn_get_threads ();
+
+  for (int rows = 1; rows <= LB; rows += LB - 1)
+    {
+      AtlPolicy *whole = tiny_policy (31, 0.3f), *split = tiny_policy (31, 0.3f);
+      size_t n = atl_policy_get_n_params (whole);
+      int tokens[LB * LT], targets[LB * LT];
+      float loss_whole, loss_split, loss_one;
+      g_autofree float *grads_two = g_new (float, n);
+      AtlPolicyLanes *lanes = NULL;
+      double worst = 0.0, scale = 0.0;
+      AtlMsg msg;
+      AtlRng rng;
+
+      atl_rng_seed (&rng, 32);
+      for (int i = 0; i < LB * LT; i++)
+        {
+          tokens[i] = atl_rng_below (&rng, 11);
+          targets[i] = i >= 3 * LT && i % 3 == 0 ? -1 : (int) atl_rng_below (&rng, 11);
+        }
+      atl_policy_zero_grads (whole);
+      g_assert_cmpint (atl_policy_forward (whole, tokens, targets, NULL, rows, LT, &loss_whole,
+                                           NULL, &msg), ==, ATL_OK);
+      g_assert_cmpint (atl_policy_backward (whole, NULL, &msg), ==, ATL_OK);
+
+      g_assert_cmpint (atl_policy_lanes_new (split, &lanes, &msg), ==, ATL_OK);
+      atl_nn_set_threads (2);
+      atl_policy_zero_grads (split);
+      g_assert_cmpint (atl_policy_lanes_step (lanes, tokens, targets, rows, LT, &loss_split,
+                                              &msg), ==, ATL_OK);
+      memcpy (grads_two, atl_policy_get_grads (split), n * sizeof (float));
+      g_assert_cmpfloat_with_epsilon (loss_split, loss_whole, 1e-5 * fabsf (loss_whole));
+      for (size_t i = 0; i < n; i++)
+        {
+          double d = fabs (grads_two[i] - atl_policy_get_grads (whole)[i]);
+
+          worst = d > worst ? d : worst;
+          scale = fmax (scale, fabs (atl_policy_get_grads (whole)[i]));
+        }
+      g_assert_cmpfloat (scale, >, 0.0);
+      g_assert_cmpfloat (worst, <=, 1e-4 * scale);
+
+      atl_nn_set_threads (1);
+      atl_policy_zero_grads (split);
+      g_assert_cmpint (atl_policy_lanes_step (lanes, tokens, targets, rows, LT, &loss_one,
+                                              &msg), ==, ATL_OK);
+      g_assert_cmpfloat (loss_one, ==, loss_split);
+      g_assert_cmpmem (atl_policy_get_grads (split), n * sizeof (float), grads_two,
+                       n * sizeof (float));
+
+      /* Nothing to learn from is an error, not a NaN. */
+      for (int i = 0; i < LB * LT; i++)
+        targets[i] = -1;
+      g_assert_cmpint (atl_policy_lanes_step (lanes, tokens, targets, rows, LT, &loss_one,
+                                              &msg), ==, ATL_ERR_INVALID);
+      atl_policy_lanes_free (lanes);
+      atl_policy_free (whole);
+      atl_policy_free (split);
+    }
+  atl_nn_set_threads (threads);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -351,6 +422,7 @@ main (int    argc,
   g_test_add_func ("/engine/policy/errors", test_policy_errors);
   g_test_add_func ("/engine/policy/pool", test_policy_pool);
   g_test_add_func ("/engine/policy/frozen", test_policy_frozen);
+  g_test_add_func ("/engine/policy/lanes", test_policy_lanes);
   g_test_add_func ("/engine/adamw/step", test_adamw_step);
   return g_test_run ();
 }
