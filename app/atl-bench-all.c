@@ -236,7 +236,7 @@ run_nn (const AtlBenchAllOptions *o,
   row = add_row (result, "training step throughput (B 32 × T 128)", r.train_tokens_per_s,
                  "tokens/s", ATL_BENCH_RATIO, 2.0, options.train_steps);
   set_peer (row, "PyTorch", r.train_tokens_per_s_pytorch, r.train_ratio);
-  set_note (row, "%.1f ms per step", r.train_step_ms);
+  set_note (row, "atelier %.1f ms per step", r.train_step_ms);
   row = add_row (result, "training step matmul throughput", r.train_gflops, "GFLOP/s",
                  ATL_BENCH_RATIO, 0.40, options.train_steps);
   set_peer (row, "sgemm peak", r.sgemm_peak_gflops, r.train_peak_fraction);
@@ -244,7 +244,7 @@ run_nn (const AtlBenchAllOptions *o,
   row = add_row (result, "KV-cached sampling (16 × 128 tokens)", r.sample_tokens_per_s,
                  "tokens/s", ATL_BENCH_RATIO, 3.0, options.sample_runs);
   set_peer (row, "PyTorch", r.sample_tokens_per_s_pytorch, r.sample_ratio);
-  set_note (row, "%.1f ms per run", r.sample_ms);
+  set_note (row, "atelier %.1f ms per run", r.sample_ms);
 }
 
 static void
