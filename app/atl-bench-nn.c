@@ -160,6 +160,7 @@ bench_sample (const AtlBenchNnOptions *options,
                               .max_len = SAMPLE_LEN };
   AtlSampler *sampler = NULL;
   int prompt_lens[SAMPLE_B], lens[SAMPLE_B];
+  AtlRng rows[SAMPLE_B];
   g_autofree int *tokens = g_new0 (int, SAMPLE_B * SAMPLE_LEN);
   g_autofree float *logp = g_new (float, SAMPLE_B * SAMPLE_LEN);
   g_autofree double *times = g_new (double, options->sample_runs);
@@ -177,8 +178,14 @@ bench_sample (const AtlBenchNnOptions *options,
     {
       gint64 start = g_get_monotonic_time ();
 
+      /* A generator per row, as the studio samples (a work's seed alone reproduces it),
+       * which lets the rows decode in lanes. */
       for (int b = 0; b < SAMPLE_B; b++)
-        tokens[b * SAMPLE_LEN] = 0;
+        {
+          tokens[b * SAMPLE_LEN] = 0;
+          atl_rng_seed (&rows[b], atl_rng_next (&rng));
+        }
+      sample.row_rngs = rows;
       status = atl_sampler_run (sampler, &rng, &sample, SAMPLE_B, prompt_lens, tokens, lens,
                                 logp, &msg);
       if (status != ATL_OK)

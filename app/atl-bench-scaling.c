@@ -163,6 +163,7 @@ time_sampling (AtlPolicy  *policy,
   g_autofree int *tokens = g_new0 (int, (gsize) B * T);
   g_autofree int *prompt_lens = g_new (int, B);
   g_autofree int *lens = g_new (int, B);
+  g_autofree AtlRng *rows = g_new (AtlRng, B);
   double wall[9], cpu[9];
   AtlMsg msg;
   AtlRng rng;
@@ -170,10 +171,17 @@ time_sampling (AtlPolicy  *policy,
   atl_rng_seed (&rng, 5);
   for (int b = 0; b < B; b++)
     prompt_lens[b] = 1;
+  /* A generator per row, as the studio samples: the rows decode in lanes. */
+  o.row_rngs = rows;
   for (int r = -1; r < runs; r++)
     {
-      Clock t0 = clock_start ();
-      AtlStatus status = atl_sampler_run (sampler, &rng, &o, B, prompt_lens, tokens, lens,
+      Clock t0;
+      AtlStatus status;
+
+      for (int b = 0; b < B; b++)
+        atl_rng_seed (&rows[b], atl_rng_next (&rng));
+      t0 = clock_start ();
+      status = atl_sampler_run (sampler, &rng, &o, B, prompt_lens, tokens, lens,
                                           NULL, &msg);
 
       if (status != ATL_OK)
