@@ -2,11 +2,12 @@
 #include "atl-plot-draw.h"
 
 #include <math.h>
+#include <string.h>
 
 void
 atl_plot_line_fit_range (AtlPlotLine *line)
 {
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = INFINITY, hi = -INFINITY, least;
 
   for (guint i = 0; i < line->n; i++)
     if (isfinite (line->values[i]))
@@ -21,10 +22,26 @@ atl_plot_line_fit_range (AtlPlotLine *line)
     }
   if (!isfinite (lo))
     lo = 0, hi = 1;
+  least = lo;
   if (hi - lo < 1e-9)
     lo -= 0.5, hi += 0.5;
   line->lo = lo - 0.05 * (hi - lo);
   line->hi = hi + 0.05 * (hi - lo);
+  /* Padding never takes a scale of times, sizes or KL below zero: its axis read "-1". */
+  if (least >= 0.0)
+    line->lo = MAX (line->lo, 0.0);
+}
+
+/* value with digits decimals, without the sign of a value that rounds to zero ("-0"). */
+static void
+format_tick (char   *text,
+             gsize   size,
+             int     digits,
+             double  value)
+{
+  g_snprintf (text, size, "%.*f", digits, value);
+  if (text[0] == '-' && strspn (text + 1, "0.") == strlen (text + 1))
+    memmove (text, text + 1, strlen (text));
 }
 
 static void
@@ -91,9 +108,9 @@ atl_plot_draw_line (cairo_t           *cr,
      * "0.00 … 0.00" at two. */
     int digits = (int) CLAMP (ceil (-log10 (MAX (hi - lo, 1e-9))) + 1, 0, 4);
 
-    g_snprintf (text, sizeof text, "%.*f", digits, hi);
+    format_tick (text, sizeof text, digits, hi);
     text_at (cr, line, text, left - 6, top, 1, 0.55);
-    g_snprintf (text, sizeof text, "%.*f", digits, lo);
+    format_tick (text, sizeof text, digits, lo);
     text_at (cr, line, text, left - 6, top + ph, 1, 0.55);
   }
   if (line->x_labels != NULL)

@@ -37,8 +37,8 @@ typedef struct
   gpointer            text_data;
 } AtlPlotLine;
 
-/* The range the widget uses: the finite values (and the reference), 5% padding, a flat
- * series centred. */
+/* The range the widget uses: the finite values (and the reference), 5% padding (none
+ * below zero for a series that never goes below it), a flat series centred. */
 void atl_plot_line_fit_range (AtlPlotLine *line);
 void atl_plot_draw_line      (cairo_t            *cr,
                               double              width,

@@ -18,6 +18,7 @@
 #include "atl-engine-autoptr.h"
 #include "atl-model.h"
 #include "atl-music-corpus.h"
+#include "atl-plot-draw.h"
 #include "tiny-model.h"
 
 typedef struct
@@ -290,12 +291,35 @@ test_contact_sheet (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+/* The chart's range: a series of times never gets an axis below zero (it read "-1"), one
+ * that goes negative keeps its padding, and a flat one is not a zero-height range. */
+static void
+test_plot_range (void)
+{
+  static const double times[] = { 1.1, 2.3, 24.0 }, signed_[] = { -1.0, 2.0 };
+  static const double flat[] = { 0.0, 0.0 };
+  AtlPlotLine line = { .values = times, .n = 3, .reference = NAN };
+
+  atl_plot_line_fit_range (&line);
+  g_assert_cmpfloat (line.lo, ==, 0.0);
+  g_assert_cmpfloat (line.hi, >, 24.0);
+  line.values = signed_;
+  line.n = 2;
+  atl_plot_line_fit_range (&line);
+  g_assert_cmpfloat (line.lo, <, -1.0);
+  line.values = flat;
+  atl_plot_line_fit_range (&line);
+  g_assert_cmpfloat (line.lo, ==, 0.0);
+  g_assert_cmpfloat (line.hi, >, 0.0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/app/bench/music", Fixture, NULL, fixture_setup, test_music, fixture_teardown);
   g_test_add_func ("/app/bench/music-tolerances", test_music_tolerances);
+  g_test_add_func ("/app/bench/plot-range", test_plot_range);
   g_test_add ("/app/bench/music-missing-corpus", Fixture, NULL, fixture_setup,
               test_music_missing_corpus, fixture_teardown);
   g_test_add ("/app/bench/art", Fixture, NULL, fixture_setup, test_art, fixture_teardown);
