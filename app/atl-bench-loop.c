@@ -458,7 +458,11 @@ apply_options (const AtlBenchLoopOptions *o,
   if (!isnan (o->diversity_floor))
     lc->tuner.diversity_floor = o->diversity_floor;
   if (!isnan (o->embed_scale))
-    lc->reward.embed_scale = o->embed_scale;
+    {
+      /* A weight named on the command line is used as it is, not chosen among others. */
+      lc->reward.embed_scale = o->embed_scale;
+      lc->n_embed_choices = 0;
+    }
   if (!isnan (o->lambda))
     lc->lambda = o->lambda;
 }

@@ -47,6 +47,12 @@ typedef struct
                                   * (at least 8); 0: none — a learner that only ranks
                                   * (atl-explore.h) and cannot tune */
   int              cv_folds;     /* k of the held-out accuracy, default 5; 0 skips it */
+  float            embed_choices[4];  /* embedding weights (reward.embed_scale) a fit
+                                       * chooses among by 5-fold held-out log-likelihood,
+                                       * default 0.05 and 0.3; with fewer than 2, or
+                                       * before anything can be held out (one grid),
+                                       * reward.embed_scale */
+  int              n_embed_choices;
 } AtlLearnerConfig;
 
 typedef struct
@@ -55,6 +61,7 @@ typedef struct
   int    n_works;
   float  accuracy;       /* k-fold held-out pairwise accuracy (NaN when skipped) */
   float  train_accuracy;
+  float  embed_scale;    /* the embedding weight the model was fit with */
   char   top[256];       /* "syncopation ↑, range ↓, …" */
   double seconds;
 } AtlLearnerFitReport;

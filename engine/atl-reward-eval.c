@@ -152,24 +152,26 @@ atl_reward_assign_folds (const AtlRewardPair *pairs,
   return ATL_OK;
 }
 
-AtlStatus
-atl_reward_cross_validate (const AtlRewardConfig *config,
-                           const float           *works,
-                           int                    n_works,
-                           const AtlRewardPair   *pairs,
-                           int                    n_pairs,
-                           const float           *weights,
-                           int                    k,
-                           AtlRng                *rng,
-                           float                 *out_accuracy,
-                           float                 *out_fold_acc,
-                           AtlMsg                *msg)
+/* Both scores of one k-fold split; out_log_lik may be NULL. */
+static AtlStatus
+cross_validate (const AtlRewardConfig *config,
+                const float           *works,
+                int                    n_works,
+                const AtlRewardPair   *pairs,
+                int                    n_pairs,
+                const float           *weights,
+                int                    k,
+                AtlRng                *rng,
+                float                 *out_accuracy,
+                float                 *out_fold_acc,
+                float                 *out_log_lik,
+                AtlMsg                *msg)
 {
   AtlReward *model = NULL;
   AtlRewardPair *train = NULL;
   float *tw = NULL, *mean = NULL;
   int *fold = NULL;
-  double hit_all = 0.0, w_all = 0.0;
+  double hit_all = 0.0, w_all = 0.0, ll_all = 0.0;
   AtlStatus status;
 
   if (!works || !pairs || !rng || !out_accuracy || n_works < 2)
@@ -228,8 +230,11 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
           {
             double om = weights ? weights[p] : 1.0;
             float mw = mean[pairs[p].winner], ml = mean[pairs[p].loser];
+            double d = (double) mw - ml;
 
             hit += om * (mw > ml ? 1.0 : mw == ml ? 0.5 : 0.0);
+            /* log σ(d) = −softplus(−d), stable for either sign. */
+            ll_all -= om * (fmax (-d, 0.0) + log1p (exp (-fabs (d))));
             wsum += om;
           }
       if (out_fold_acc)
@@ -238,6 +243,8 @@ atl_reward_cross_validate (const AtlRewardConfig *config,
       w_all += wsum;
     }
   *out_accuracy = w_all > 0.0 ? (float) (hit_all / w_all) : NAN;
+  if (out_log_lik != NULL)
+    *out_log_lik = w_all > 0.0 ? (float) (ll_all / w_all) : NAN;
 
 out:
   atl_reward_free (model);
@@ -246,6 +253,43 @@ out:
   free (tw);
   free (mean);
   return status;
+}
+
+AtlStatus
+atl_reward_cross_validate (const AtlRewardConfig *config,
+                           const float           *works,
+                           int                    n_works,
+                           const AtlRewardPair   *pairs,
+                           int                    n_pairs,
+                           const float           *weights,
+                           int                    k,
+                           AtlRng                *rng,
+                           float                 *out_accuracy,
+                           float                 *out_fold_acc,
+                           AtlMsg                *msg)
+{
+  return cross_validate (config, works, n_works, pairs, n_pairs, weights, k, rng,
+                         out_accuracy, out_fold_acc, NULL, msg);
+}
+
+AtlStatus
+atl_reward_cross_validate_log_lik (const AtlRewardConfig *config,
+                                   const float           *works,
+                                   int                    n_works,
+                                   const AtlRewardPair   *pairs,
+                                   int                    n_pairs,
+                                   const float           *weights,
+                                   int                    k,
+                                   AtlRng                *rng,
+                                   float                 *out_log_lik,
+                                   AtlMsg                *msg)
+{
+  float accuracy;
+
+  if (out_log_lik == NULL)
+    return atl_fail (msg, ATL_ERR_INVALID, "reward model: out_log_lik is required");
+  return cross_validate (config, works, n_works, pairs, n_pairs, weights, k, rng, &accuracy,
+                         NULL, out_log_lik, msg);
 }
 
 int

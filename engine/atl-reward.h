@@ -211,6 +211,21 @@ AtlStatus atl_reward_cross_validate (const AtlRewardConfig *config,
                                      float                 *out_fold_acc, /* (k) */
                                      AtlMsg                *msg);
 
+/* The same split's held-out mean log-likelihood: log σ(r(w) − r(l)) of the ensemble mean
+ * over the held-out pairs, ω-weighted (NaN when no fold could be tested). A proper score,
+ * so it can choose between configurations where accuracy over a few dozen pairs ties
+ * (atl-learner.c picks the embedding's weight by it). Same rng use as above. */
+AtlStatus atl_reward_cross_validate_log_lik (const AtlRewardConfig *config,
+                                             const float           *works,   /* (n_works, D) */
+                                             int                    n_works,
+                                             const AtlRewardPair   *pairs,   /* (P) */
+                                             int                    n_pairs,
+                                             const float           *weights, /* (P) or NULL */
+                                             int                    k,
+                                             AtlRng                *rng,
+                                             float                 *out_log_lik,
+                                             AtlMsg                *msg);
+
 /* "What it learned". The attribution per input column (D), borrowed. */
 const float *atl_reward_get_attribution (const AtlReward *model);
 

@@ -314,9 +314,9 @@ test_kfold_manual (void)
   Synth s;
   AtlRewardPair pairs[P], train[P];
   AtlRewardConfig cfg;
-  float acc, fold_acc[K];
+  float acc, fold_acc[K], mean[N], ll;
   int fold[N], in_fold[K] = { 0 };
-  double hit_all = 0.0;
+  double hit_all = 0.0, ll_all = 0.0;
   int held_all = 0;
 
   atl_rng_seed (&rng, 8);
@@ -358,11 +358,24 @@ test_kfold_manual (void)
       g_assert_cmpfloat (fabs (a - fold_acc[f]), <, 1e-6);
       hit_all += a * nh;
       held_all += nh;
+      g_assert_cmpint (atl_reward_predict (model, s.works, N, mean, NULL, NULL, NULL), ==,
+                       ATL_OK);
+      for (int p = 0; p < nh; p++)
+        ll_all += log (1.0 / (1.0 + exp (-(double) (mean[held[p].winner]
+                                                    - mean[held[p].loser]))));
       atl_reward_free (model);
     }
   g_test_message ("%d-fold accuracy %.3f over %d held-out pairs", K, acc, held_all);
   g_assert_cmpfloat (fabs (hit_all / held_all - acc), <, 1e-6);
   g_assert_cmpfloat (acc, >, 0.7);
+
+  /* The log-likelihood of the same split: the same numbers by hand, and better than the
+   * log ½ of a model that knows nothing. */
+  atl_rng_seed (&rng, 9);
+  g_assert_cmpint (atl_reward_cross_validate_log_lik (&cfg, s.works, N, pairs, P, NULL, K,
+                                                      &rng, &ll, NULL), ==, ATL_OK);
+  g_assert_cmpfloat (fabs (ll - ll_all / held_all), <, 1e-4);
+  g_assert_cmpfloat (ll, >, log (0.5) + 0.1);
   synth_clear (&s);
 }
 
@@ -413,6 +426,9 @@ test_folds_by_grid (void)
   atl_reward_config_init (&cfg, 4, 0);
   g_assert_cmpint (atl_reward_cross_validate (&cfg, s.works, N, pairs, G - 1, NULL, K, &rng,
                                               &acc, NULL, NULL), ==, ATL_OK);
+  g_assert_true (isnan (acc));
+  g_assert_cmpint (atl_reward_cross_validate_log_lik (&cfg, s.works, N, pairs, G - 1, NULL, K,
+                                                      &rng, &acc, NULL), ==, ATL_OK);
   g_assert_true (isnan (acc));
   synth_clear (&s);
 

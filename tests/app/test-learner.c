@@ -1,0 +1,162 @@
+/* test-learner.c: the learner's choice of the reward model's embedding weight.
+ *
+ * A simulated artist picks each grid's favourite by one column of the learner's own rows:
+ * a base-embedding column or a codec feature. With the embedding's weight chosen among a
+ * small and a full one by held-out log-likelihood, the fit must keep the embedding at full
+ * weight for the first taste and shrink it for the second; with one grid there is nothing
+ * to hold out, and the configured weight stays.
+ */
+#include <glib.h>
+#include <math.h>
+
+#include "atl-domain.h"
+#include "atl-generator.h"
+#include "atl-learner.h"
+#include "tiny-model.h"
+
+enum { GRIDS = 12, G = 8, N = GRIDS * G };
+
+typedef struct
+{
+  AtlPolicy   *base;
+  AtlTokenSet *works;
+  AtlLearner  *learner;
+  float       *rows;    /* (N, D) */
+  int          D, F;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  const AtlCodec *codec = atl_domain_get_codec (ATL_DOMAIN_MUSIC);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlGenerator) gen = NULL;
+  AtlLearnerConfig config;
+  guint64 seeds[N];
+
+  f->base = tiny_policy (ATL_DOMAIN_MUSIC, 32, 5);
+  f->works = atl_token_set_new ();
+  gen = atl_generator_new (f->base, codec, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < N; i++)
+    seeds[i] = 1000 + (guint64) i;
+  g_assert_true (atl_generator_sample (gen, NULL, NULL, 0, N, seeds, 1.0f, 1.0f, f->works,
+                                       NULL, &error));
+  g_assert_no_error (error);
+
+  atl_learner_config_init (&config, codec);
+  config.n_reference = 0;
+  config.cv_folds = 0;
+  config.reward.embed_scale = 0.5f;
+  config.embed_choices[0] = 0.05f;
+  config.embed_choices[1] = 1.0f;
+  config.n_embed_choices = 2;
+  f->learner = atl_learner_new (codec, f->base, &config, 7, &error);
+  g_assert_no_error (error);
+  f->D = atl_learner_get_row_width (f->learner);
+  f->F = codec->n_features;
+  f->rows = g_new (float, (gsize) N * f->D);
+  g_assert_true (atl_learner_rows (f->learner, f->works, f->rows, &error));
+  g_assert_no_error (error);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  atl_learner_free (f->learner);
+  atl_token_set_free (f->works);
+  atl_policy_free (f->base);
+  g_free (f->rows);
+}
+
+/* The column among first … last − 1 whose values vary most over the works. */
+static int
+widest_column (const Fixture *f,
+               int            first,
+               int            last)
+{
+  int best = first;
+  double best_var = -1.0;
+
+  for (int d = first; d < last; d++)
+    {
+      double s = 0.0, s2 = 0.0;
+
+      for (int i = 0; i < N; i++)
+        {
+          s += f->rows[(gsize) i * f->D + d];
+          s2 += (double) f->rows[(gsize) i * f->D + d] * f->rows[(gsize) i * f->D + d];
+        }
+      if (s2 / N - (s / N) * (s / N) > best_var)
+        {
+          best_var = s2 / N - (s / N) * (s / N);
+          best = d;
+        }
+    }
+  return best;
+}
+
+/* Each of the first grids' favourite (highest in column) beats the rest of its grid;
+ * returns the fit's embedding weight. */
+static float
+fit_taste (Fixture *f,
+           int      column,
+           int      grids)
+{
+  g_autoptr(GError) error = NULL;
+  AtlRewardPair pairs[N];
+  AtlLearnerFitReport report;
+  int n = 0;
+
+  for (int g = 0; g < grids; g++)
+    {
+      int fav = g * G;
+
+      for (int i = g * G; i < (g + 1) * G; i++)
+        if (f->rows[(gsize) i * f->D + column] > f->rows[(gsize) fav * f->D + column])
+          fav = i;
+      for (int i = g * G; i < (g + 1) * G; i++)
+        if (i != fav)
+          pairs[n++] = (AtlRewardPair) { fav, i };
+    }
+  g_assert_true (atl_learner_fit (f->learner, f->works, pairs, n, &report, &error));
+  g_assert_no_error (error);
+  return report.embed_scale;
+}
+
+static void
+test_embedding_taste (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_assert_cmpfloat (fit_taste (f, widest_column (f, f->F, f->D), GRIDS), ==, 1.0f);
+}
+
+static void
+test_feature_taste (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_assert_cmpfloat (fit_taste (f, widest_column (f, 0, f->F), GRIDS), ==, 0.05f);
+}
+
+static void
+test_one_grid (Fixture       *f,
+               gconstpointer  data)
+{
+  g_assert_cmpfloat (fit_taste (f, widest_column (f, 0, f->F), 1), ==, 0.5f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/app/learner/embed-choice/embedding-taste", Fixture, NULL, setup,
+              test_embedding_taste, teardown);
+  g_test_add ("/app/learner/embed-choice/feature-taste", Fixture, NULL, setup,
+              test_feature_taste, teardown);
+  g_test_add ("/app/learner/embed-choice/one-grid", Fixture, NULL, setup, test_one_grid,
+              teardown);
+  return g_test_run ();
+}
