@@ -10,6 +10,7 @@
 
 #include "atl-error.h"
 #include "atl-generator.h"
+#include "atl-parallel.h"
 
 struct _AtlLearner
 {
@@ -105,6 +106,42 @@ ensure_scratch (AtlLearner *l,
   return TRUE;
 }
 
+/* The codec's features of a batch, in lanes: an art work's are measured on its rendering
+ * (0.6 ms each, a tenth of an art tuner step when one core did all sixteen). The codecs'
+ * feature functions keep no state, and each lane renders into its own surfaces. */
+enum { ROW_LANES = 2 };
+
+typedef struct
+{
+  AtlLearner  *l;
+  int          B, stride;
+  const int   *tokens, *lens;
+  const float *embed;
+  float       *out;
+  AtlStatus    status[ROW_LANES];
+  AtlMsg       msg[ROW_LANES];
+} RowsJob;
+
+static void
+rows_lane (void *user,
+           int   lane)
+{
+  RowsJob *job = user;
+  AtlLearner *l = job->l;
+
+  job->status[lane] = ATL_OK;
+  for (int b = job->B * lane / ROW_LANES; b < job->B * (lane + 1) / ROW_LANES; b++)
+    {
+      float *row = job->out + (gsize) b * l->D;
+
+      job->status[lane] = l->codec->features (l->codec, job->tokens + (gsize) b * job->stride,
+                                              job->lens[b], row, &job->msg[lane]);
+      if (job->status[lane] != ATL_OK)
+        return;
+      memcpy (row + l->F, job->embed + (gsize) b * l->C, l->C * sizeof (float));
+    }
+}
+
 /* Rows (B, D) of sequences given flat: codec features, then the base embedding. */
 static AtlStatus
 rows_of (AtlLearner  *l,
@@ -127,15 +164,19 @@ rows_of (AtlLearner  *l,
         return status;
       embed = own;
     }
-  for (int b = 0; b < B; b++)
-    {
-      float *row = out + (gsize) b * l->D;
+  {
+    RowsJob job = { .l = l, .B = B, .tokens = tokens, .stride = stride, .lens = lens,
+                    .embed = embed, .out = out };
 
-      status = l->codec->features (l->codec, tokens + (gsize) b * stride, lens[b], row, msg);
-      if (status != ATL_OK)
-        return status;
-      memcpy (row + l->F, embed + (gsize) b * l->C, l->C * sizeof (float));
-    }
+    atl_parallel_run (ROW_LANES, rows_lane, &job);
+    for (int i = 0; i < ROW_LANES; i++)
+      if (job.status[i] != ATL_OK)
+        {
+          if (msg != NULL)
+            *msg = job.msg[i];
+          return job.status[i];
+        }
+  }
   return ATL_OK;
 }
 
