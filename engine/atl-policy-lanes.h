@@ -1,8 +1,9 @@
 /* atl-policy-lanes.h: a training step's forward and backward split by rows between lanes.
  *
  * A plain training step on two-threaded BLAS leaves one core idle through everything that
- * is not an sgemm (attention, LayerNorm, GELU, the softmax, 40% of a B 32 × T 128 step),
- * while BLAS's second thread spins waiting for the next sgemm. Here the batch's rows are
+ * is not an sgemm (attention, LayerNorm, GELU, the softmax), while BLAS's second thread
+ * spins waiting for the next sgemm: a quarter of a B 32 × T 128 step's perf samples were
+ * that spin. Here the batch's rows are
  * cut in two, each half runs forward and backward in its own lane (atl-parallel.h) with
  * single-threaded BLAS, lane 0 on the policy itself and lane 1 on a replica, and the
  * replica's gradients are added to the policy's. The cut depends only on B, so a step's
