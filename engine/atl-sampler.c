@@ -93,6 +93,17 @@ typedef struct
   AtlMsg                  msg;
 } Lane;
 
+/* The transposed weights start on a cache line: the small-N kernel's 32-byte loads then
+ * never straddle two lines (every matrix but the head has rows a multiple of 64 bytes
+ * long). Unaligned, from malloc's 16 bytes, a row alone took 50% longer. */
+static float *
+aligned_floats (size_t n)
+{
+  size_t bytes = (n * sizeof (float) + 63) / 64 * 64;
+
+  return aligned_alloc (64, bytes);
+}
+
 AtlStatus
 atl_sampler_new (AtlPolicy   *policy,
                  int          max_batch,
@@ -117,11 +128,11 @@ atl_sampler_new (AtlPolicy   *policy,
   /* Zeroed: a block of scores reads the padding past the last cached position. */
   s->kcache = calloc (cache, sizeof (float));
   s->vcache = calloc (cache, sizeof (float));
-  s->qkvwt = malloc (L * C * 3 * C * sizeof (float));
-  s->projwt = malloc (L * C * C * sizeof (float));
-  s->fcwt = malloc (L * C * 4 * C * sizeof (float));
-  s->fcprojwt = malloc (L * 4 * C * C * sizeof (float));
-  s->wtet = malloc (C * V * sizeof (float));
+  s->qkvwt = aligned_floats (L * C * 3 * C);
+  s->projwt = aligned_floats (L * C * C);
+  s->fcwt = aligned_floats (L * C * 4 * C);
+  s->fcprojwt = aligned_floats (L * 4 * C * C);
+  s->wtet = aligned_floats (C * V);
   s->x = malloc (Bm * C * sizeof (float));
   s->xn = malloc (Bm * C * sizeof (float));
   s->mean = malloc (Bm * sizeof (float));

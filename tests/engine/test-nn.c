@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "atl-nn-private.h"
+#include "atl-nn-small.h"
 #include "atl-nn.h"
 #include "atl-rng.h"
 #include "test-grad.h"
@@ -155,6 +156,58 @@ test_linear_accumulate (void)
   g_assert_cmpfloat_with_epsilon (out[1], 1 + 20 + 3, 1e-6);
   g_assert_cmpfloat_with_epsilon (out[2], 1 + 10 - 2, 1e-6);
   g_assert_cmpfloat_with_epsilon (out[3], 1 + 20 + 7.5, 1e-6);
+}
+
+static void
+test_small_linear (void)
+{
+  /* Every block shape of the small-N kernel (four rows; three, two or one left over;
+   * strips of 64, 32 and 16 outputs and a ragged tail) against the sgemm path, and each
+   * row bit for bit the same as that row alone: the sampler's lanes regroup rows as they
+   * finish, and a row's numbers must not depend on its neighbours. The weights sit one
+   * float past a cache line, as no caller puts them, so unaligned loads are covered too. */
+  static const int shapes[][2] = { { 128, 384 }, { 512, 128 }, { 128, 261 }, { 40, 5 },
+                                   { 24, 48 } };
+  AtlRng rng;
+
+  atl_rng_seed (&rng, 11);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int N = 1; N <= 9; N++)
+      for (int accumulate = 0; accumulate <= 1; accumulate++)
+        {
+          int C = shapes[s][0], OC = shapes[s][1];
+          float *inp = g_new (float, N * C), *w = g_new (float, OC * C);
+          float *wt_mem = g_new (float, C * OC + 16), *wt = wt_mem + 1;
+          float *b = g_new (float, OC), *init = g_new (float, N * OC);
+          float *ref = g_new (float, N * OC), *out = g_new (float, N * OC);
+          float *alone = g_new (float, OC);
+
+          for (int i = 0; i < N * C; i++)
+            inp[i] = atl_rng_normal (&rng);
+          for (int i = 0; i < OC * C; i++)
+            w[i] = 0.1f * atl_rng_normal (&rng);
+          for (int i = 0; i < OC; i++)
+            b[i] = atl_rng_normal (&rng);
+          for (int i = 0; i < N * OC; i++)
+            init[i] = atl_rng_normal (&rng);
+          memcpy (ref, init, N * OC * sizeof (float));
+          memcpy (out, init, N * OC * sizeof (float));
+          atl_nn_linear_forward (ref, inp, w, b, N, C, OC, accumulate);
+          atl_nn_small_transpose (wt, w, OC, C);
+          atl_nn_small_linear_forward (out, inp, wt, b, N, C, OC, accumulate);
+          for (int i = 0; i < N * OC; i++)
+            g_assert_cmpfloat_with_epsilon (out[i], ref[i], 1e-4f * (1.0f + fabsf (ref[i])));
+          for (int r = 0; r < N; r++)
+            {
+              memcpy (alone, init + (size_t) r * OC, OC * sizeof (float));
+              atl_nn_small_linear_forward (alone, inp + (size_t) r * C, wt, b, 1, C, OC,
+                                           accumulate);
+              g_assert_cmpmem (alone, OC * sizeof (float), out + (size_t) r * OC,
+                               OC * sizeof (float));
+            }
+          g_free (inp); g_free (w); g_free (wt_mem); g_free (b); g_free (init);
+          g_free (ref); g_free (out); g_free (alone);
+        }
 }
 
 /* ---- gelu --------------------------------------------------------------------------- */
@@ -391,6 +444,7 @@ main (int    argc,
   g_test_add_func ("/engine/layernorm/backward", test_layernorm_backward);
   g_test_add_func ("/engine/linear/backward", test_linear_backward);
   g_test_add_func ("/engine/linear/accumulate", test_linear_accumulate);
+  g_test_add_func ("/engine/linear/small", test_small_linear);
   g_test_add_func ("/engine/gelu/forward", test_gelu_forward);
   g_test_add_func ("/engine/gelu/backward", test_gelu_backward);
   g_test_add_func ("/engine/attention/forward", test_attention_forward);
