@@ -11,6 +11,7 @@
 #include "atl-error.h"
 #include "atl-generator.h"
 #include "atl-parallel.h"
+#include "atl-row-cache.h"
 
 struct _AtlLearner
 {
@@ -28,6 +29,7 @@ struct _AtlLearner
   float             ref_in_key, ref_repeats;
   float             mu, sigma;  /* of mean − λ·spread over the reference */
   float            *probe_base; /* (F) the diversity probe's base spread, once measured */
+  AtlRowCache      *row_cache;  /* the rows of works already fitted on */
 
   /* The last fit's data, for DPO. */
   AtlTokenSet      *works;
@@ -186,6 +188,22 @@ atl_learner_get_row_width (AtlLearner *l)
   return l->D;
 }
 
+/* Longest first: a chunk of the base's forward is padded to its longest work. */
+static gint
+compare_by_length (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const AtlTokenSet *works = user_data;
+  guint ia = *(const guint *) a, ib = *(const guint *) b, la, lb;
+
+  atl_token_set_get (works, ia, &la);
+  atl_token_set_get (works, ib, &lb);
+  if (la != lb)
+    return la > lb ? -1 : 1;
+  return ia < ib ? -1 : ia > ib;
+}
+
 gboolean
 atl_learner_rows (AtlLearner        *l,
                   const AtlTokenSet *works,
@@ -193,27 +211,58 @@ atl_learner_rows (AtlLearner        *l,
                   GError           **error)
 {
   guint n = atl_token_set_get_size (works);
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  /* i indexes works in chunks of 32 so the base's activations stay small. */
-  for (guint i = 0; i < n; i += 32)
+  /* i indexes works: rows already computed come from the cache, the rest are computed in
+   * chunks of 32 works of like length, so the base's activations stay small. */
+  for (guint i = 0; i < n; i++)
     {
-      int B = (int) MIN (32u, n - i), stride = (int) atl_token_set_get_max_len (works);
-      g_autofree int *flat = g_new0 (int, (gsize) B * stride);
+      guint len;
+      const int *seq = atl_token_set_get (works, i, &len);
+      const float *row = atl_row_cache_lookup (l->row_cache, seq, len);
+
+      if (row != NULL)
+        memcpy (out + (gsize) i * l->D, row, l->D * sizeof (float));
+      else
+        g_array_append_val (todo, i);
+    }
+  g_array_sort_with_data (todo, compare_by_length, (gpointer) works);
+  for (guint c = 0; c < todo->len; c += 32)
+    {
+      int B = (int) MIN (32u, todo->len - c), stride = 1;
+      g_autofree int *flat = NULL;
       g_autofree int *lens = g_new (int, B);
+      g_autofree float *rows = g_new (float, (gsize) B * l->D);
       AtlMsg msg = { { 0 } };
       AtlStatus status;
 
       for (int b = 0; b < B; b++)
         {
           guint len;
-          const int *seq = atl_token_set_get (works, i + b, &len);
+
+          atl_token_set_get (works, g_array_index (todo, guint, c + b), &len);
+          stride = MAX (stride, (int) len);
+        }
+      flat = g_new0 (int, (gsize) B * stride);
+      for (int b = 0; b < B; b++)
+        {
+          guint len;
+          const int *seq = atl_token_set_get (works, g_array_index (todo, guint, c + b), &len);
 
           memcpy (flat + (gsize) b * stride, seq, len * sizeof (int));
           lens[b] = (int) len;
         }
-      status = rows_of (l, B, flat, stride, lens, NULL, out + (gsize) i * l->D, &msg);
+      status = rows_of (l, B, flat, stride, lens, NULL, rows, &msg);
       if (status != ATL_OK)
         return atl_set_engine_error (error, status, &msg);
+      for (int b = 0; b < B; b++)
+        {
+          guint i = g_array_index (todo, guint, c + b);
+
+          memcpy (out + (gsize) i * l->D, rows + (gsize) b * l->D, l->D * sizeof (float));
+          atl_row_cache_insert (l->row_cache, flat + (gsize) b * stride, lens[b],
+                                rows + (gsize) b * l->D);
+        }
     }
   return TRUE;
 }
@@ -237,6 +286,8 @@ atl_learner_new (const AtlCodec          *codec,
   l->F = codec->n_features;
   l->C = atl_policy_get_config (base)->d_model;
   l->D = l->F + l->C;
+  /* 16,384 rows of ~150 floats: 10 MB at most, a long session's works. */
+  l->row_cache = atl_row_cache_new (l->D, 16384);
   l->config.reward.n_features = l->F;
   l->config.reward.n_embed = l->C;
   l->config.tuner.grammar = atl_learner_grammar_cb;
@@ -289,6 +340,7 @@ atl_learner_free (AtlLearner *l)
   g_clear_pointer (&l->works, atl_token_set_free);
   g_free (l->ref_rows);
   g_free (l->probe_base);
+  atl_row_cache_free (l->row_cache);
   g_free (l->pairs);
   g_free (l->rows);
   g_free (l->mean);

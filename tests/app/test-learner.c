@@ -147,6 +147,62 @@ test_one_grid (Fixture       *f,
   g_assert_cmpfloat (fit_taste (f, widest_column (f, 0, f->F), 1), ==, 0.5f);
 }
 
+/* Rows come from the learner's cache once computed: the same rows again, whatever order
+ * and company the works come in, the rows a fresh learner computes, and a new work among
+ * known ones gets its own row, not a neighbour's. */
+static void
+test_rows_cached (Fixture       *f,
+                  gconstpointer  data)
+{
+  const AtlCodec *codec = atl_domain_get_codec (ATL_DOMAIN_MUSIC);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlTokenSet) mixed = atl_token_set_new ();
+  g_autoptr(AtlLearner) fresh = NULL;
+  g_autofree float *again = g_new (float, (gsize) N * f->D);
+  g_autofree float *cached = g_new (float, (gsize) N * f->D);
+  g_autofree float *computed = g_new (float, (gsize) N * f->D);
+  AtlLearnerConfig config;
+  int n = 0;
+
+  g_assert_true (atl_learner_rows (f->learner, f->works, again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (again, (gsize) N * f->D * sizeof (float), f->rows,
+                   (gsize) N * f->D * sizeof (float));
+
+  /* Every third work, backwards, then a work the learner has not seen. */
+  for (int i = N - 1; i >= 0; i -= 3, n++)
+    {
+      guint len;
+      const int *seq = atl_token_set_get (f->works, i, &len);
+
+      atl_token_set_add (mixed, seq, len);
+    }
+  {
+    g_autoptr(AtlGenerator) gen = atl_generator_new (f->base, codec, &error);
+    guint64 seed = 99999;
+
+    g_assert_no_error (error);
+    g_assert_true (atl_generator_sample (gen, NULL, NULL, 0, 1, &seed, 1.0f, 1.0f, mixed,
+                                         NULL, &error));
+    g_assert_no_error (error);
+    n++;
+  }
+  g_assert_true (atl_learner_rows (f->learner, mixed, cached, &error));
+  g_assert_no_error (error);
+
+  atl_learner_config_init (&config, codec);
+  config.n_reference = 0;
+  fresh = atl_learner_new (codec, f->base, &config, 7, &error);
+  g_assert_no_error (error);
+  g_assert_true (atl_learner_rows (fresh, mixed, computed, &error));
+  g_assert_no_error (error);
+  /* Close, not equal: a base forward's sums round differently in another batch. */
+  for (gsize i = 0; i < (gsize) n * f->D; i++)
+    g_assert_cmpfloat_with_epsilon (cached[i], computed[i], 1e-4 * (1.0 + fabs (computed[i])));
+  g_assert_cmpmem (cached, f->D * sizeof (float), f->rows + (gsize) (N - 1) * f->D,
+                   f->D * sizeof (float));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -158,5 +214,6 @@ main (int    argc,
               test_feature_taste, teardown);
   g_test_add ("/app/learner/embed-choice/one-grid", Fixture, NULL, setup, test_one_grid,
               teardown);
+  g_test_add ("/app/learner/rows-cached", Fixture, NULL, setup, test_rows_cached, teardown);
   return g_test_run ();
 }
