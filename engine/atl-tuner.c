@@ -531,6 +531,17 @@ pass_backward (void *user,
     }
 }
 
+/* Both at once, when the advantages are known before the forward (KL in the loss): a
+ * lane goes on to its backward without waiting for the other's forward. */
+static void
+pass_both (void *user,
+           int   lane)
+{
+  pass_forward (user, lane);
+  if (((PassJob *) user)->t->lanes[lane].status == ATL_OK)
+    pass_backward (user, lane);
+}
+
 /* The policy's forward and backward over the B sampled rows, one micro-batch at a time,
  * each split between the lanes (atl-tuner-lanes.c): a forward keeps only its own rows'
  * activations, its backward adds to the gradients (zeroed here), so the sum is the whole
@@ -569,20 +580,23 @@ policy_pass (AtlTuner    *t,
     {
       n = _atl_tuner_micro_cut (t, first, B);
       _atl_tuner_lanes_split (t, first, n);
+      if (c->kl_in_loss)
+        {
+          atl_parallel_run (ATL_TUNER_LANES, pass_both, &job);
+          status = _atl_tuner_lanes_status (t, msg);
+          continue;
+        }
       atl_parallel_run (ATL_TUNER_LANES, pass_forward, &job);
       status = _atl_tuner_lanes_status (t, msg);
       if (status != ATL_OK)
         break;
-      if (!c->kl_in_loss)
-        {
-          /* Whole groups, in batch order (micro_cut, order_rows): rows order[first …] are
-           * first, first + 1, … and their KL is known now. */
-          for (int b = first; b < first + n; b++)
-            Rw[b] = t->reward[b] + c->prior_weight * ll[b] - t->beta * (float) kl[b];
-          atl_tuner_rloo_advantages (Rw + first, n / k, k, adv + first);
-          for (int b = first; b < first + n; b++)
-            w[b] = adv[b] / (float) B;
-        }
+      /* Whole groups, in batch order (micro_cut, order_rows): rows order[first …] are
+       * first, first + 1, … and their KL is known now. */
+      for (int b = first; b < first + n; b++)
+        Rw[b] = t->reward[b] + c->prior_weight * ll[b] - t->beta * (float) kl[b];
+      atl_tuner_rloo_advantages (Rw + first, n / k, k, adv + first);
+      for (int b = first; b < first + n; b++)
+        w[b] = adv[b] / (float) B;
       atl_parallel_run (ATL_TUNER_LANES, pass_backward, &job);
       status = _atl_tuner_lanes_status (t, msg);
     }
