@@ -1,8 +1,9 @@
 /* atl-generator.c: the sampler driven by the codec's grammar and a style's forced slots.
  *
  * The grammar callback asks the codec which tokens may come next, then narrows a forced
- * prefix slot to its one token. Works are drawn in batches of up to BATCH rows, each row
- * with its own RNG seeded from the work's seed, so batching never changes a work.
+ * prefix slot to its one token. Works are drawn in runs of up to RUN rows, SLOTS at a
+ * time (the sampler's slots: a work takes one as another ends), each row with its own RNG
+ * seeded from the work's seed, so batching never changes a work.
  */
 #include "atl-generator.h"
 
@@ -11,15 +12,18 @@
 #include "atl-error.h"
 #include "atl-sampler.h"
 
-#define BATCH 16
+/* A grid's pool (36 works for 12 shown) is one run: its slowest works decode together at
+ * the end of the run, not at the end of each batch of sixteen. */
+#define SLOTS 16
+#define RUN 64
 
 struct _AtlGenerator
 {
   AtlPolicy      *policy;   /* borrowed */
   const AtlCodec *codec;    /* borrowed */
   AtlSampler     *sampler;
-  int            *tokens;   /* (BATCH, max_len) */
-  float          *logp;     /* (BATCH, max_len) */
+  int            *tokens;   /* (RUN, max_len) */
+  float          *logp;     /* (RUN, max_len) */
   int             max_len;
 };
 
@@ -159,14 +163,14 @@ atl_generator_new (AtlPolicy       *policy,
   gen->policy = policy;
   gen->codec = codec;
   gen->max_len = MIN (codec->max_len, config->ctx);
-  status = atl_sampler_new (policy, BATCH, &gen->sampler, &msg);
+  status = atl_sampler_new (policy, SLOTS, &gen->sampler, &msg);
   if (status != ATL_OK)
     {
       atl_set_engine_error (error, status, &msg);
       return NULL;
     }
-  gen->tokens = g_new (int, (gsize) BATCH * gen->max_len);
-  gen->logp = g_new (float, (gsize) BATCH * gen->max_len);
+  gen->tokens = g_new (int, (gsize) RUN * gen->max_len);
+  gen->logp = g_new (float, (gsize) RUN * gen->max_len);
   return g_steal_pointer (&gen);
 }
 
@@ -236,8 +240,8 @@ atl_generator_sample (AtlGenerator         *gen,
     .grammar = grammar_cb,
     .grammar_user = &data,
   };
-  AtlRng rngs[BATCH];
-  int prompt_lens[BATCH], lens[BATCH];
+  AtlRng rngs[RUN];
+  int prompt_lens[RUN], lens[RUN];
 
   if (prompt == NULL)
     {
@@ -253,7 +257,7 @@ atl_generator_sample (AtlGenerator         *gen,
 
   for (int done = 0; done < count; )
     {
-      int B = MIN (BATCH, count - done);
+      int B = MIN (RUN, count - done);
       AtlMsg msg = { { 0 } };
       AtlStatus status;
 

@@ -1,9 +1,10 @@
 /* atl-sampler.c: incremental decoding with a per-layer key/value cache.
  *
- * A step feeds one token per active sequence through the policy's blocks as a small batch
- * (the linear layers are sgemms with one row per sequence), appends each layer's k and v
- * to the cache, and attends over the cached positions. Finished sequences drop out of the
- * batch: the rows are compacted and `active` maps a row to its sequence (and cache slot).
+ * A step feeds one token per active sequence, each at its own position, through the
+ * policy's blocks as a small batch (the linear layers' products have one row per
+ * sequence), appends each layer's k and v to the sequence's cache slot, and attends over
+ * its cached positions. Finished sequences drop out of the batch: the rows are compacted,
+ * and `active`, `slot` and `pos` give each row's sequence, cache slot and position.
  *
  * A step's products have one row per sequence: too small for sgemm, whose packing of the
  * weight panel on every call cost more than the arithmetic (27% of a music run's
@@ -13,10 +14,15 @@
  * registers.
  *
  * With a random generator per row nothing a row computes depends on the other rows, so a
- * run splits the batch into lanes of consecutive rows, up to the engine's thread budget
- * (atl_nn_set_threads), each decoding on its own thread from start to end: one join per
- * run, and the very same numbers as one lane. A lane works in its own rows of the
- * batch-sized buffers and its own per-row scratch.
+ * run splits the cache's slots into lanes of consecutive slots, up to the engine's thread
+ * budget (atl_nn_set_threads), each decoding on its own thread from start to end: one
+ * join per run, and the very same numbers as one lane. A lane works in its own rows of
+ * the batch-sized buffers and its own per-row scratch. A run may hold more sequences than
+ * slots: when a sequence ends, its slot takes the next waiting one (from a counter the
+ * lanes share), which starts at its own position 0 while the others go on. A lane thus
+ * decodes a few long works alone only at the very end of a run, not at the end of every
+ * batch of max_batch, and a lane that runs short of work takes the waiting sequences the
+ * other would have had.
  *
  * Dimension legend: B batch, T time, C d_model, V vocab, L layers, NH heads, hs = C / NH,
  * nb the number of active sequences in a step, ctx the policy's maximum T.
@@ -25,6 +31,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +76,8 @@ struct _AtlSampler
   Candidate     *cand;       /* (MAX_LANES, V) */
   unsigned char *allowed;    /* (MAX_LANES, V) */
   int           *active;     /* (max_batch) sequence of each row */
+  int           *slot;       /* (max_batch) cache slot of each row */
+  int           *pos;        /* (max_batch) position of each row's input token */
   int           *row_tokens; /* (max_batch) input token of each row */
 };
 
@@ -83,12 +92,14 @@ typedef struct
   int                    *tokens;
   int                    *out_lens;
   float                  *out_logp;
-  int                     lo, hi;
+  int                     lo, hi;     /* the lane's cache slots */
+  int                     B;          /* sequences in the run */
+  atomic_int             *next;       /* the next sequence waiting for a slot */
   float                  *x, *xn, *mean, *rstd, *qkv, *atty, *fch, *fch_gelu, *logits;
   float                  *scores, *inv;
   Candidate              *cand;
   unsigned char          *allowed;
-  int                    *active, *row_tokens;
+  int                    *active, *slot, *pos, *row_tokens;
   AtlStatus               status;
   AtlMsg                  msg;
 } Lane;
@@ -147,13 +158,15 @@ atl_sampler_new (AtlPolicy   *policy,
   s->cand = malloc (MAX_LANES * V * sizeof (Candidate));
   s->allowed = malloc (MAX_LANES * V);
   s->active = malloc (Bm * sizeof (int));
+  s->slot = malloc (Bm * sizeof (int));
+  s->pos = malloc (Bm * sizeof (int));
   s->row_tokens = malloc (Bm * sizeof (int));
   if (s->kcache == NULL || s->vcache == NULL || s->x == NULL || s->xn == NULL
       || s->mean == NULL || s->rstd == NULL || s->qkv == NULL || s->atty == NULL
       || s->fch == NULL || s->fch_gelu == NULL || s->logits == NULL || s->scores == NULL
       || s->inv == NULL || s->cand == NULL || s->allowed == NULL || s->active == NULL
-      || s->row_tokens == NULL || s->qkvwt == NULL || s->projwt == NULL || s->fcwt == NULL
-      || s->fcprojwt == NULL || s->wtet == NULL)
+      || s->slot == NULL || s->pos == NULL || s->row_tokens == NULL || s->qkvwt == NULL
+      || s->projwt == NULL || s->fcwt == NULL || s->fcprojwt == NULL || s->wtet == NULL)
     {
       atl_sampler_free (s);
       return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate a sampler for %d sequences",
@@ -189,6 +202,8 @@ atl_sampler_free (AtlSampler *s)
   free (s->cand);
   free (s->allowed);
   free (s->active);
+  free (s->slot);
+  free (s->pos);
   free (s->row_tokens);
   free (s);
 }
@@ -206,13 +221,12 @@ cache_block (const AtlSampler *s,
   return (((size_t) layer * s->max_batch + seq) * c->n_head + h) * hs * s->ctxp;
 }
 
-/* Appends the new position t's keys and values of each row to the caches. Keys are stored
- * transposed, so the scores of all cached positions are hs contiguous axpys. */
+/* Appends each row's keys and values at its position to its slot's caches. Keys are
+ * stored transposed, so the scores of all cached positions are hs contiguous axpys. */
 static void
 cache_append (Lane *ln,
               int   layer,
-              int   nb,
-              int   t)
+              int   nb)
 {
   AtlSampler *s = ln->s;
   const AtlPolicyConfig *c = &s->policy->config;
@@ -223,7 +237,8 @@ cache_append (Lane *ln,
       {
         const float *k = ln->qkv + (size_t) r * 3 * C + C + h * hs;
         const float *v = k + C;
-        size_t block = cache_block (s, layer, ln->active[r], h);
+        size_t block = cache_block (s, layer, ln->slot[r], h);
+        int t = ln->pos[r];
 
         for (int i = 0; i < hs; i++)
           s->kcache[block + (size_t) i * ctx + t] = k[i];
@@ -295,19 +310,17 @@ score_block (float       *scores,
   ((v8sf *) (scores + jb * POS_BLOCK))[1] = a1;
 }
 
-/* Attention of one new position t per row over the cached positions 0 … t. A row's heads
+/* Attention of each row's new position t over its cached positions 0 … t. A row's heads
  * are scored first, so that the weighted sums of the values can run two heads at a time
  * (eight independent sums for the usual head size). */
 ATL_NN_HOT static void
 attend (Lane *ln,
         int   layer,
-        int   nb,
-        int   t)
+        int   nb)
 {
   AtlSampler *s = ln->s;
   const AtlPolicyConfig *c = &s->policy->config;
   int C = c->d_model, NH = c->n_head, hs = C / NH, ctx = s->ctxp;
-  int n_blocks = (t + POS_BLOCK) / POS_BLOCK;
   float scale = 1.0f / sqrtf ((float) hs), max;
   float *inv = ln->inv;
 
@@ -318,11 +331,12 @@ attend (Lane *ln,
     {
       const float *q = ln->qkv + (size_t) r * 3 * C;
       float *y = ln->atty + (size_t) r * C;
+      int t = ln->pos[r], n_blocks = (t + POS_BLOCK) / POS_BLOCK;
       int h;
 
       for (h = 0; h < NH; h++)
         {
-          size_t block = cache_block (s, layer, ln->active[r], h);
+          size_t block = cache_block (s, layer, ln->slot[r], h);
           float *scores = ln->scores + (size_t) h * ctx;
           int jb = 0;
 
@@ -340,8 +354,8 @@ attend (Lane *ln,
         for (; h + 2 <= NH; h += 2)
           {
             /* The usual head size: two heads' outputs stay in eight registers over j. */
-            const float *va = s->vcache + cache_block (s, layer, ln->active[r], h);
-            const float *vb = s->vcache + cache_block (s, layer, ln->active[r], h + 1);
+            const float *va = s->vcache + cache_block (s, layer, ln->slot[r], h);
+            const float *vb = s->vcache + cache_block (s, layer, ln->slot[r], h + 1);
             const float *sa = ln->scores + (size_t) h * ctx, *sb = sa + ctx;
             v8sf y0 = { 0 }, y1 = { 0 }, y2 = { 0 }, y3 = { 0 };
             v8sf z0 = { 0 }, z1 = { 0 }, z2 = { 0 }, z3 = { 0 };
@@ -372,7 +386,7 @@ attend (Lane *ln,
           }
       for (; h < NH; h++)
         {
-          const float *vh = s->vcache + cache_block (s, layer, ln->active[r], h);
+          const float *vh = s->vcache + cache_block (s, layer, ln->slot[r], h);
           const float *scores = ln->scores + (size_t) h * ctx;
           float *yh = y + h * hs;
 
@@ -389,12 +403,11 @@ attend (Lane *ln,
     }
 }
 
-/* Runs the tokens of the lane's nb active rows at position t; leaves logits (nb, V). */
+/* Runs each of the lane's nb active rows' input token at its position; leaves logits
+ * (nb, V). */
 static void
-step (Lane      *ln,
-      const int *row_tokens,
-      int        nb,
-      int        t)
+step (Lane *ln,
+      int   nb)
 {
   AtlSampler *s = ln->s;
   const AtlPolicy *p = s->policy;
@@ -402,8 +415,8 @@ step (Lane      *ln,
   int C = c->d_model, V = c->vocab;
 
   for (int r = 0; r < nb; r++)
-    atl_nn_embedding_forward (ln->x + (size_t) r * C, &row_tokens[r], p->w.wte,
-                              p->w.wpe + (size_t) t * C, 1, 1, C);
+    atl_nn_embedding_forward (ln->x + (size_t) r * C, &ln->row_tokens[r], p->w.wte,
+                              p->w.wpe + (size_t) ln->pos[r] * C, 1, 1, C);
   for (int l = 0; l < c->n_layer; l++)
     {
       const AtlBlockWeights *h = &p->w.h[l];
@@ -412,8 +425,8 @@ step (Lane      *ln,
       atl_nn_layernorm_forward (ln->xn, ln->mean, ln->rstd, ln->x, h->ln1w, h->ln1b, nb, C);
       atl_nn_small_linear_forward (ln->qkv, ln->xn, s->qkvwt + l * 3 * CC, h->qkvb, nb, C,
                                    3 * C, 0);
-      cache_append (ln, l, nb, t);
-      attend (ln, l, nb, t);
+      cache_append (ln, l, nb);
+      attend (ln, l, nb);
       atl_nn_small_linear_forward (ln->x, ln->atty, s->projwt + l * CC, h->projb, nb, C, C,
                                    1);
       atl_nn_layernorm_forward (ln->xn, ln->mean, ln->rstd, ln->x, h->ln2w, h->ln2b, nb, C);
@@ -515,7 +528,23 @@ log_softmax_at (const float *logits,
   return logits[token] - max - logf (sum);
 }
 
-/* Decodes the lane's sequences to their ends. */
+/* The next waiting sequence that has room to sample, or −1 when none is left. */
+static int
+take_next (Lane *ln)
+{
+  for (;;)
+    {
+      int b = atomic_fetch_add (ln->next, 1);
+
+      if (b >= ln->B)
+        return -1;
+      if (ln->prompt_lens[b] < ln->o->max_len)
+        return b;
+    }
+}
+
+/* Decodes sequences in the lane's slots until none is left: first the slots' own
+ * sequences (slot i starts with sequence i), then whichever the counter hands out. */
 static void *
 run_lane (void *data)
 {
@@ -526,30 +555,38 @@ run_lane (void *data)
   int nb = 0;
 
   ln->status = ATL_OK;
-  for (int b = ln->lo; b < ln->hi; b++)
-    if (ln->prompt_lens[b] < T)
-      ln->active[nb++] = b;
+  for (int i = ln->lo; i < ln->hi; i++)
+    {
+      int b = ln->prompt_lens[i] < T ? i : take_next (ln);
 
-  /* Position t's tokens go in; the logits predict position t + 1. */
-  for (int t = 0; nb > 0 && t < T - 1; t++)
+      if (b < 0)
+        continue;
+      ln->active[nb] = b;
+      ln->slot[nb] = i;
+      ln->pos[nb++] = 0;
+    }
+
+  /* Row r's token at pos[r] goes in; the logits predict position pos[r] + 1. Rows are
+   * compacted in place as they end (kept ≤ r). */
+  while (nb > 0)
     {
       int kept = 0;
 
       for (int r = 0; r < nb; r++)
-        ln->row_tokens[r] = ln->tokens[ln->active[r] * T + t];
-      step (ln, ln->row_tokens, nb, t);
+        ln->row_tokens[r] = ln->tokens[(size_t) ln->active[r] * T + ln->pos[r]];
+      step (ln, nb);
 
       for (int r = 0; r < nb; r++)
         {
-          int b = ln->active[r];
+          int b = ln->active[r], slot = ln->slot[r], t = ln->pos[r];
           int *seq = ln->tokens + (size_t) b * T;
           const float *logits = ln->logits + (size_t) r * V;
           int next, ended;
 
           if (t + 1 < ln->prompt_lens[b])
             {
-              ln->active[kept++] = b;  /* still reading its prompt */
-              continue;
+              next = b;  /* still reading its prompt */
+              goto keep;
             }
           memset (ln->allowed, 1, V);
           if (o->grammar != NULL)
@@ -570,7 +607,20 @@ run_lane (void *data)
           /* Also the case of a grammar that allows only the end token. */
           ended = o->end_token >= 0 && next == o->end_token;
           if (!ended && t + 2 < T)
-            ln->active[kept++] = b;
+            {
+              next = b;
+              goto keep;
+            }
+          /* The slot's cache past the new sequence's positions holds the old one's keys:
+           * a block of scores reads them, and the softmax never does. */
+          next = take_next (ln);
+          if (next < 0)
+            continue;
+          t = -1;
+        keep:
+          ln->active[kept] = next;
+          ln->slot[kept] = slot;
+          ln->pos[kept++] = t + 1;
         }
       nb = kept;
     }
@@ -591,10 +641,14 @@ sample (AtlSampler             *s,
   const AtlPolicyConfig *c = &s->policy->config;
   size_t C = c->d_model;
   int V = c->vocab, T = o->max_len, n_lanes, started = 1;
+  int slots = B < s->max_batch ? B : s->max_batch;
+  atomic_int next = slots;
   Lane lanes[MAX_LANES];
   pthread_t threads[MAX_LANES];
 
-  if (B < 1 || B > s->max_batch)
+  /* Rows drawing from one shared generator take turns in a fixed order only if they all
+   * start at once. */
+  if (B < 1 || (B > s->max_batch && o->row_rngs == NULL))
     return atl_fail (msg, ATL_ERR_RANGE, "batch %d exceeds the sampler's %d", B, s->max_batch);
   if (T < 1 || T > c->ctx)
     return atl_fail (msg, ATL_ERR_RANGE, "max_len %d is outside 1 … %d", T, c->ctx);
@@ -620,26 +674,28 @@ sample (AtlSampler             *s,
 
   /* Rows drawing from one shared generator depend on each other's draws: one lane. A lane
    * gets at least a block of the small-N kernel's rows. */
-  n_lanes = o->row_rngs == NULL ? 1 : B / LANE_ROWS;
+  n_lanes = o->row_rngs == NULL ? 1 : slots / LANE_ROWS;
   n_lanes = n_lanes < 1 ? 1 : n_lanes;
   n_lanes = n_lanes < atl_nn_get_threads () ? n_lanes : atl_nn_get_threads ();
   n_lanes = n_lanes < MAX_LANES ? n_lanes : MAX_LANES;
   for (int i = 0; i < n_lanes; i++)
     {
       Lane *ln = &lanes[i];
-      size_t lo = (size_t) B * i / n_lanes;
+      size_t lo = (size_t) slots * i / n_lanes;
 
       *ln = (Lane) {
         .s = s, .rng = rng, .o = o, .prompt_lens = prompt_lens, .tokens = tokens,
         .out_lens = out_lens, .out_logp = out_logp,
-        .lo = (int) lo, .hi = (int) ((size_t) B * (i + 1) / n_lanes),
+        .lo = (int) lo, .hi = (int) ((size_t) slots * (i + 1) / n_lanes),
+        .B = B, .next = &next,
         .x = s->x + lo * C, .xn = s->xn + lo * C, .mean = s->mean + lo,
         .rstd = s->rstd + lo, .qkv = s->qkv + lo * 3 * C, .atty = s->atty + lo * C,
         .fch = s->fch + lo * 4 * C, .fch_gelu = s->fch_gelu + lo * 4 * C,
         .logits = s->logits + lo * V, .scores = s->scores + (size_t) i * c->n_head * s->ctxp,
         .inv = s->inv + (size_t) i * c->n_head,
         .cand = s->cand + (size_t) i * V, .allowed = s->allowed + (size_t) i * V,
-        .active = s->active + lo, .row_tokens = s->row_tokens + lo,
+        .active = s->active + lo, .slot = s->slot + lo, .pos = s->pos + lo,
+        .row_tokens = s->row_tokens + lo,
       };
     }
   /* Lane 0 runs here; a lane whose thread cannot start runs here too, after it. */

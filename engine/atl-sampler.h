@@ -6,8 +6,8 @@
  * temperature 0 is a deterministic argmax. A codec constrains the output through the
  * grammar callback: before each sampled token it marks which tokens may come next.
  *
- * Dimension legend: B batch (≤ the sampler's max_batch), T positions (≤ max_len ≤ ctx),
- * V vocab.
+ * Dimension legend: B sequences of a run (≤ the sampler's max_batch, its cache slots,
+ * unless each row has its own RNG), T positions (≤ max_len ≤ ctx), V vocab.
  *
  * Log-probabilities. out_logp[b,t] is log π(token t | tokens < t) under the policy itself
  * — temperature 1, no grammar mask, no top-p — i.e. exactly what atl_policy_forward reports
@@ -53,7 +53,9 @@ AtlStatus atl_sampler_new  (AtlPolicy   *policy,
                             AtlMsg      *msg);
 void      atl_sampler_free (AtlSampler  *sampler);
 
-/* Samples B sequences. tokens (B, max_len) holds on entry each row's prompt in its first
+/* Samples B sequences: with per-row RNGs any number, max_batch at a time (a sequence takes
+ * a slot as another ends; none's tokens depend on which); else at most max_batch.
+ * tokens (B, max_len) holds on entry each row's prompt in its first
  * prompt_lens[b] ≥ 1 entries, and on return the whole sequence: the prompt, then the
  * sampled tokens, up to and including the end token, or max_len in all. out_lens (B) gets
  * each length; out_logp (B, max_len, nullable) the log-probabilities described above,

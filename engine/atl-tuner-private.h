@@ -56,7 +56,7 @@ struct _AtlTuner
   int                 C;
   int                 L;           /* max_len */
   int                 cap;         /* rows of the sampling buffers */
-  int                 sample_cap;  /* rows of one sampler run (≤ cap) */
+  int                 sample_cap;  /* the samplers' slots: rows decoded at once (≤ cap) */
 
   int                *tokens;      /* (cap, L) sampled rows */
   int                *lens;        /* (cap) */

@@ -155,7 +155,7 @@ atl_tuner_new (const AtlTunerConfig *config,
   memcpy (t->good, atl_policy_get_params (policy), n_params * sizeof (float));
 
   /* The sampler's key/value caches are sized for its batch: an RLOO batch, not the
-   * probe's or best-of-n's rows, which _atl_tuner_sample runs in several batches. */
+   * probe's or best-of-n's rows, which take its slots in turn. */
   t->sample_cap = config->n_prompts * config->k;
   status = atl_sampler_new (policy, t->sample_cap, &t->sampler, msg);
   if (status == ATL_OK)
@@ -354,21 +354,11 @@ _atl_tuner_sample (AtlTuner       *t,
       t->plens[b] = t->prompt_lens[p];
       atl_rng_seed (&t->rngs[b], seeds[b]);
     }
-  /* b0 indexes the first row of a run of at most sample_cap rows. Each row draws from
-   * its own RNG, so how the rows are split into runs changes nothing in them. */
-  for (int b0 = 0; b0 < B; b0 += t->sample_cap)
-    {
-      int nb = B - b0 < t->sample_cap ? B - b0 : t->sample_cap;
-      AtlStatus status;
-
-      options.row_rngs = t->rngs + b0;
-      status = atl_sampler_run (sampler, &t->rngs[b0], &options, nb, t->plens + b0,
-                                t->tokens + (size_t) b0 * t->L, t->lens + b0,
-                                t->slogp + (size_t) b0 * t->L, msg);
-      if (status != ATL_OK)
-        return status;
-    }
-  return ATL_OK;
+  /* One run of all B rows, sample_cap at a time (the sampler's slots). Each row draws
+   * from its own RNG, so how the rows share the slots changes nothing in them. */
+  options.row_rngs = t->rngs;
+  return atl_sampler_run (sampler, &t->rngs[0], &options, B, t->plens, t->tokens, t->lens,
+                          t->slogp, msg);
 }
 
 void

@@ -376,6 +376,62 @@ test_lanes (void)
   atl_policy_free (policy);
 }
 
+/* More sequences than slots: a slot takes a waiting sequence when its own ends, and every
+ * sequence comes out as it does in a run where all have a slot, on one thread or three.
+ * A sequence whose prompt fills max_len has no slot taken for it. Rows sharing one
+ * generator cannot wait for a slot. */
+static void
+test_slots (void)
+{
+  enum { NB = 13 };
+  AtlPolicy *policy = load_policy ();
+  AtlSampler *wide = NULL, *narrow = NULL, *two_lanes = NULL;
+  AtlSampleOptions options = { .temperature = 1.0f, .top_p = 0.9f, .end_token = 22,
+                               .max_len = T, .grammar = lane_grammar_cb };
+  int tokens[3][NB * T], lens[3][NB], plens[NB];
+  float logp[3][NB * T];
+  AtlRng rngs[NB];
+  AtlMsg msg;
+
+  g_assert_cmpint (atl_sampler_new (policy, NB, &wide, &msg), ==, ATL_OK);
+  g_assert_cmpint (atl_sampler_new (policy, 4, &narrow, &msg), ==, ATL_OK);
+  g_assert_cmpint (atl_sampler_new (policy, 8, &two_lanes, &msg), ==, ATL_OK);
+  options.row_rngs = rngs;
+  for (int run = 0; run < 3; run++)
+    {
+      atl_nn_set_threads (run == 2 ? 3 : 1);
+      memset (tokens[run], 0, sizeof tokens[run]);
+      for (int b = 0; b < NB; b++)
+        {
+          plens[b] = b == 5 ? T : prompt_lens[b % B];
+          for (int t = 0; t < plens[b]; t++)
+            tokens[run][b * T + t] = prompts[b % B][t % prompt_lens[b % B]];
+          atl_rng_seed (&rngs[b], 300 + b);
+        }
+      g_assert_cmpint (atl_sampler_run (run == 0 ? wide : run == 1 ? narrow : two_lanes, NULL,
+                                        &options, NB, plens, tokens[run], lens[run], logp[run],
+                                        &msg), ==, ATL_OK);
+    }
+  g_assert_cmpint (lens[0][5], ==, T);
+  /* Slots were taken over: some sequence ended before max_len. */
+  g_assert_cmpint (lens[0][0] < T || lens[0][1] < T || lens[0][2] < T || lens[0][3] < T, ==, 1);
+  for (int run = 1; run < 3; run++)
+    {
+      g_assert_cmpmem (tokens[0], sizeof tokens[0], tokens[run], sizeof tokens[run]);
+      g_assert_cmpmem (lens[0], sizeof lens[0], lens[run], sizeof lens[run]);
+      g_assert_cmpmem (logp[0], sizeof logp[0], logp[run], sizeof logp[run]);
+    }
+
+  options.row_rngs = NULL;
+  g_assert_cmpint (atl_sampler_run (narrow, &rngs[0], &options, NB, plens, tokens[0], lens[0],
+                                    NULL, &msg), ==, ATL_ERR_RANGE);
+  atl_nn_set_threads (1);
+  atl_sampler_free (wide);
+  atl_sampler_free (narrow);
+  atl_sampler_free (two_lanes);
+  atl_policy_free (policy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -394,5 +450,6 @@ main (int    argc,
   g_test_add ("/engine/sampler/top-p-temperature", Fixture, NULL,
               fixture_setup, test_top_p_temperature, fixture_teardown);
   g_test_add_func ("/engine/sampler/lanes", test_lanes);
+  g_test_add_func ("/engine/sampler/slots", test_slots);
   return g_test_run ();
 }
