@@ -109,8 +109,10 @@ ensure_scratch (AtlLearner *l,
 }
 
 /* The codec's features of a batch, in lanes: an art work's are measured on its rendering
- * (0.6 ms each, a tenth of an art tuner step when one core did all sixteen). The codecs'
- * feature functions keep no state, and each lane renders into its own surfaces. */
+ * (0.6 ms each, a tenth of an art tuner step when one core did all sixteen; the diversity
+ * probe measures 48). The codecs' feature functions keep no state, and each lane renders
+ * into its own surfaces. A row is width floats: the features, then (when embed is set)
+ * the embedding. */
 enum { ROW_LANES = 2 };
 
 typedef struct
@@ -118,8 +120,9 @@ typedef struct
   AtlLearner  *l;
   int          B, stride;
   const int   *tokens, *lens;
-  const float *embed;
-  float       *out;
+  const float *embed;   /* (B, C) or NULL: features only */
+  float       *out;     /* (B, width) */
+  int          width;
   AtlStatus    status[ROW_LANES];
   AtlMsg       msg[ROW_LANES];
 } RowsJob;
@@ -134,14 +137,40 @@ rows_lane (void *user,
   job->status[lane] = ATL_OK;
   for (int b = job->B * lane / ROW_LANES; b < job->B * (lane + 1) / ROW_LANES; b++)
     {
-      float *row = job->out + (gsize) b * l->D;
+      float *row = job->out + (gsize) b * job->width;
 
       job->status[lane] = l->codec->features (l->codec, job->tokens + (gsize) b * job->stride,
                                               job->lens[b], row, &job->msg[lane]);
       if (job->status[lane] != ATL_OK)
         return;
-      memcpy (row + l->F, job->embed + (gsize) b * l->C, l->C * sizeof (float));
+      if (job->embed != NULL)
+        memcpy (row + l->F, job->embed + (gsize) b * l->C, l->C * sizeof (float));
     }
+}
+
+static AtlStatus
+rows_in_lanes (AtlLearner  *l,
+               int          B,
+               const int   *tokens,
+               int          stride,
+               const int   *lens,
+               const float *embed,
+               float       *out,
+               int          width,
+               AtlMsg      *msg)
+{
+  RowsJob job = { .l = l, .B = B, .tokens = tokens, .stride = stride, .lens = lens,
+                  .embed = embed, .out = out, .width = width };
+
+  atl_parallel_run (ROW_LANES, rows_lane, &job);
+  for (int i = 0; i < ROW_LANES; i++)
+    if (job.status[i] != ATL_OK)
+      {
+        if (msg != NULL)
+          *msg = job.msg[i];
+        return job.status[i];
+      }
+  return ATL_OK;
 }
 
 /* Rows (B, D) of sequences given flat: codec features, then the base embedding. */
@@ -166,20 +195,7 @@ rows_of (AtlLearner  *l,
         return status;
       embed = own;
     }
-  {
-    RowsJob job = { .l = l, .B = B, .tokens = tokens, .stride = stride, .lens = lens,
-                    .embed = embed, .out = out };
-
-    atl_parallel_run (ROW_LANES, rows_lane, &job);
-    for (int i = 0; i < ROW_LANES; i++)
-      if (job.status[i] != ATL_OK)
-        {
-          if (msg != NULL)
-            *msg = job.msg[i];
-          return job.status[i];
-        }
-  }
-  return ATL_OK;
+  return rows_in_lanes (l, B, tokens, stride, lens, embed, out, l->D, msg);
 }
 
 int
@@ -593,14 +609,7 @@ features_cb (void      *user,
 {
   AtlLearner *l = user;
 
-  for (int b = 0; b < B; b++)
-    {
-      AtlStatus status = l->codec->features (l->codec, tokens + (gsize) b * stride, lens[b],
-                                             out + (gsize) b * l->F, msg);
-      if (status != ATL_OK)
-        return status;
-    }
-  return ATL_OK;
+  return rows_in_lanes (l, B, tokens, stride, lens, NULL, out, l->F, msg);
 }
 
 /* One DPO step on a random minibatch of the last fit's pairs. */
