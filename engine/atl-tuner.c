@@ -561,7 +561,12 @@ policy_pass (AtlTuner    *t,
     {
       for (int b = 0; b < B; b++)
         Rw[b] = t->reward[b] + c->prior_weight * ll[b];
-      atl_tuner_rloo_advantages (Rw, B / k, k, adv);
+      /* One prompt (the studio's: BOS alone): the batch is one group, and each sample's
+       * baseline is the mean of the other B − 1, not of k − 1. */
+      if (t->n_prompts == 1)
+        atl_tuner_rloo_advantages (Rw, 1, B, adv);
+      else
+        atl_tuner_rloo_advantages (Rw, B / k, k, adv);
     }
   _atl_tuner_lanes_use (t, t->policy, 1);
   _atl_tuner_order_rows (t, B);

@@ -339,7 +339,8 @@ micro_batches (int kl_in_loss)
       memcpy (atl_policy_get_params (micro), atl_policy_get_params (whole),
               atl_policy_get_n_params (whole) * sizeof (float));
     }
-  g_assert_cmpfloat (rw.kl, >, 0.0f);
+  /* The policy has left the base (a sampled KL estimate may fall either side of 0). */
+  g_assert_cmpfloat (rw.kl, !=, 0.0f);
   atl_tuner_free (tw);
   atl_tuner_free (tm);
   atl_policy_free (whole);
