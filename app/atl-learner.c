@@ -227,7 +227,7 @@ atl_learner_rows (AtlLearner        *l,
                   GError           **error)
 {
   guint n = atl_token_set_get_size (works);
-  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
 
   /* i indexes works: rows already computed come from the cache, the rest are computed in
    * chunks of 32 works of like length, so the base's activations stay small. */
@@ -240,12 +240,12 @@ atl_learner_rows (AtlLearner        *l,
       if (row != NULL)
         memcpy (out + (gsize) i * l->D, row, l->D * sizeof (float));
       else
-        g_array_append_val (todo, i);
+        g_array_append_val (missing, i);
     }
-  g_array_sort_with_data (todo, compare_by_length, (gpointer) works);
-  for (guint c = 0; c < todo->len; c += 32)
+  g_array_sort_with_data (missing, compare_by_length, (gpointer) works);
+  for (guint c = 0; c < missing->len; c += 32)
     {
-      int B = (int) MIN (32u, todo->len - c), stride = 1;
+      int B = (int) MIN (32u, missing->len - c), stride = 1;
       g_autofree int *flat = NULL;
       g_autofree int *lens = g_new (int, B);
       g_autofree float *rows = g_new (float, (gsize) B * l->D);
@@ -256,14 +256,14 @@ atl_learner_rows (AtlLearner        *l,
         {
           guint len;
 
-          atl_token_set_get (works, g_array_index (todo, guint, c + b), &len);
+          atl_token_set_get (works, g_array_index (missing, guint, c + b), &len);
           stride = MAX (stride, (int) len);
         }
       flat = g_new0 (int, (gsize) B * stride);
       for (int b = 0; b < B; b++)
         {
           guint len;
-          const int *seq = atl_token_set_get (works, g_array_index (todo, guint, c + b), &len);
+          const int *seq = atl_token_set_get (works, g_array_index (missing, guint, c + b), &len);
 
           memcpy (flat + (gsize) b * stride, seq, len * sizeof (int));
           lens[b] = (int) len;
@@ -273,7 +273,7 @@ atl_learner_rows (AtlLearner        *l,
         return atl_set_engine_error (error, status, &msg);
       for (int b = 0; b < B; b++)
         {
-          guint i = g_array_index (todo, guint, c + b);
+          guint i = g_array_index (missing, guint, c + b);
 
           memcpy (out + (gsize) i * l->D, rows + (gsize) b * l->D, l->D * sizeof (float));
           atl_row_cache_insert (l->row_cache, flat + (gsize) b * stride, lens[b],
