@@ -544,10 +544,11 @@ run_learning (const Ctx        *c,
         }
       if (c->opt->verbose)
         g_printerr ("  %s %s round %2d: %u pairs, reward %+.2f → %+.2f, KL %.2f, β %.3f, "
-                    "diversity %.2f%s (%.2f s, fit %.3f)\n", row->taste, row->method, r, pairs->len,
-                    tr.reward_first, tr.reward_last, tr.last.kl, tr.last.beta,
+                    "diversity %.2f%s (%.2f s, fit %.3f)\n", row->taste, row->method, r,
+                    pairs->len, tr.reward_first, tr.reward_last, tr.last.kl, tr.last.beta,
                     tr.last.diversity, tr.stopped == 1 ? " [KL budget]"
-                    : tr.stopped == 2 ? " [diversity]" : "", tr.seconds + fit.seconds, fit.seconds);
+                    : tr.stopped == 2 ? " [diversity]" : "", tr.seconds + fit.seconds,
+                    fit.seconds);
       if (!evaluate_policy (c, policy, seed, r, learner, row, error))
         return FALSE;
     }

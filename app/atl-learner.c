@@ -245,20 +245,17 @@ atl_learner_rows (AtlLearner        *l,
   g_array_sort_with_data (missing, compare_by_length, (gpointer) works);
   for (guint c = 0; c < missing->len; c += 32)
     {
-      int B = (int) MIN (32u, missing->len - c), stride = 1;
+      int B = (int) MIN (32u, missing->len - c), stride;
       g_autofree int *flat = NULL;
       g_autofree int *lens = g_new (int, B);
       g_autofree float *rows = g_new (float, (gsize) B * l->D);
       AtlMsg msg = { { 0 } };
       AtlStatus status;
+      guint first_len;
 
-      for (int b = 0; b < B; b++)
-        {
-          guint len;
-
-          atl_token_set_get (works, g_array_index (missing, guint, c + b), &len);
-          stride = MAX (stride, (int) len);
-        }
+      /* Longest first (compare_by_length): the chunk's first work sets its stride. */
+      atl_token_set_get (works, g_array_index (missing, guint, c), &first_len);
+      stride = (int) first_len;
       flat = g_new0 (int, (gsize) B * stride);
       for (int b = 0; b < B; b++)
         {

@@ -528,6 +528,38 @@ log_softmax_at (const float *logits,
   return logits[token] - max - logf (sum);
 }
 
+/* Draws sequence b's token at position t + 1 from row r's logits, under the grammar; −1
+ * (the lane's status set) when the grammar allows none. */
+static int
+draw (Lane *ln,
+      int   r,
+      int   b,
+      int   t)
+{
+  const AtlSampleOptions *o = ln->o;
+  int V = ln->s->policy->config.vocab, T = o->max_len;
+  int *seq = ln->tokens + (size_t) b * T;
+  const float *logits = ln->logits + (size_t) r * V;
+  int token;
+
+  memset (ln->allowed, 1, V);
+  if (o->grammar != NULL)
+    o->grammar (o->grammar_user, b, seq, t + 1, ln->allowed);
+  token = choose (ln, o->row_rngs != NULL ? &o->row_rngs[b] : ln->rng, o, logits,
+                  ln->allowed);
+  if (token < 0)
+    {
+      ln->status = atl_fail (&ln->msg, ATL_ERR_INVALID,
+                             "the grammar allows no token for sequence %d at %d", b, t + 1);
+      return -1;
+    }
+  seq[t + 1] = token;
+  ln->out_lens[b] = t + 2;
+  if (ln->out_logp != NULL)
+    ln->out_logp[(size_t) b * T + t + 1] = log_softmax_at (logits, V, token);
+  return token;
+}
+
 /* The next waiting sequence that has room to sample, or −1 when none is left. */
 static int
 take_next (Lane *ln)
@@ -549,10 +581,8 @@ static void *
 run_lane (void *data)
 {
   Lane *ln = data;
-  AtlSampler *s = ln->s;
   const AtlSampleOptions *o = ln->o;
-  int V = s->policy->config.vocab, T = o->max_len;
-  int nb = 0;
+  int T = o->max_len, nb = 0;
 
   ln->status = ATL_OK;
   for (int i = ln->lo; i < ln->hi; i++)
@@ -578,48 +608,29 @@ run_lane (void *data)
 
       for (int r = 0; r < nb; r++)
         {
-          int b = ln->active[r], slot = ln->slot[r], t = ln->pos[r];
-          int *seq = ln->tokens + (size_t) b * T;
-          const float *logits = ln->logits + (size_t) r * V;
-          int next, ended;
+          int b = ln->active[r], t = ln->pos[r];
 
-          if (t + 1 < ln->prompt_lens[b])
+          /* A row past its prompt draws a token. It goes on at the next position, unless
+           * it ended: then its slot takes the next waiting sequence from position 0. The
+           * slot's cache past the new sequence's positions holds the old one's keys: a
+           * block of scores reads them, and the softmax never does. */
+          if (t + 1 >= ln->prompt_lens[b])
             {
-              next = b;  /* still reading its prompt */
-              goto keep;
+              int token = draw (ln, r, b, t);
+
+              if (token < 0)
+                return NULL;
+              /* Also the case of a grammar that allows only the end token. */
+              if ((o->end_token >= 0 && token == o->end_token) || t + 2 >= T)
+                {
+                  b = take_next (ln);
+                  t = -1;
+                }
             }
-          memset (ln->allowed, 1, V);
-          if (o->grammar != NULL)
-            o->grammar (o->grammar_user, b, seq, t + 1, ln->allowed);
-          next = choose (ln, o->row_rngs != NULL ? &o->row_rngs[b] : ln->rng, o, logits,
-                         ln->allowed);
-          if (next < 0)
-            {
-              ln->status = atl_fail (&ln->msg, ATL_ERR_INVALID,
-                                     "the grammar allows no token for sequence %d at %d",
-                                     b, t + 1);
-              return NULL;
-            }
-          seq[t + 1] = next;
-          ln->out_lens[b] = t + 2;
-          if (ln->out_logp != NULL)
-            ln->out_logp[(size_t) b * T + t + 1] = log_softmax_at (logits, V, next);
-          /* Also the case of a grammar that allows only the end token. */
-          ended = o->end_token >= 0 && next == o->end_token;
-          if (!ended && t + 2 < T)
-            {
-              next = b;
-              goto keep;
-            }
-          /* The slot's cache past the new sequence's positions holds the old one's keys:
-           * a block of scores reads them, and the softmax never does. */
-          next = take_next (ln);
-          if (next < 0)
+          if (b < 0)
             continue;
-          t = -1;
-        keep:
-          ln->active[kept] = next;
-          ln->slot[kept] = slot;
+          ln->active[kept] = b;
+          ln->slot[kept] = ln->slot[r];
           ln->pos[kept++] = t + 1;
         }
       nb = kept;
