@@ -60,7 +60,7 @@ atl_bench_loop_options_init (AtlBenchLoopOptions *o)
     .domain = ATL_DOMAIN_MUSIC,
     .rounds = 10, .grid = 12, .steps = 20, .eval_pairs = 400, .seeds = 1, .threads = 2,
     .noise = 0.5f, .beta = NAN, .kl_target = NAN, .kl_budget = NAN, .lr = NAN,
-    .kl_in_loss = -1, .diversity_floor = NAN, .embed_scale = NAN, .lambda = NAN,
+    .kl_in_loss = -1, .kl_exact = -1, .diversity_floor = NAN, .embed_scale = NAN, .lambda = NAN,
     .exploration = 0.25,
   };
 }
@@ -455,6 +455,8 @@ apply_options (const AtlBenchLoopOptions *o,
     lc->tuner.lr = o->lr;
   if (o->kl_in_loss >= 0)
     lc->tuner.kl_in_loss = o->kl_in_loss;
+  if (o->kl_exact >= 0)
+    lc->tuner.kl_exact = o->kl_exact;
   if (!isnan (o->diversity_floor))
     lc->tuner.diversity_floor = o->diversity_floor;
   if (!isnan (o->embed_scale))

@@ -38,6 +38,7 @@ typedef struct
   float        kl_budget;    /* NaN: default */
   float        lr;           /* NaN: default */
   int          kl_in_loss;   /* −1: default */
+  int          kl_exact;     /* −1: default */
   float        diversity_floor; /* the tuner's guard, NaN: default */
   float        embed_scale;  /* the reward model's embedding weight, NaN: default */
   float        lambda;       /* the reward's spread penalty λ, NaN: default */

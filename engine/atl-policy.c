@@ -448,6 +448,15 @@ atl_policy_backward_logp (AtlPolicy   *policy,
                           const float *dlogp,
                           AtlMsg      *msg)
 {
+  return atl_policy_backward_full (policy, dlogp, NULL, msg);
+}
+
+AtlStatus
+atl_policy_backward_full (AtlPolicy   *policy,
+                          const float *dlogp,
+                          const float *dlogits,
+                          AtlMsg      *msg)
+{
   AtlPolicy *p = policy;
   const AtlPolicyWeights *w = &p->w;
   const AtlPolicyWeights *g = &p->g;
@@ -464,6 +473,9 @@ atl_policy_backward_logp (AtlPolicy   *policy,
   /* Head: logp → logits → lnf (the tied wte gets its first gradient here). */
   memset (p->dlogits, 0, N * V * sizeof (float));
   atl_nn_logprob_backward (p->dlogits, dlogp, p->probs, p->targets, (int) N, V);
+  if (dlogits != NULL)
+    for (size_t i = 0; i < N * V; i++)
+      p->dlogits[i] += dlogits[i];
   memset (p->dln, 0, N * C * sizeof (float));
   atl_nn_linear_backward (p->dln, g->wte, NULL, p->dlogits, p->lnf, w->wte, (int) N, C, V);
   memset (p->dres, 0, N * C * sizeof (float));

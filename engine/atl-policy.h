@@ -129,6 +129,13 @@ AtlStatus  atl_policy_backward     (AtlPolicy             *policy,
 AtlStatus  atl_policy_backward_logp (AtlPolicy            *policy,
                                      const float          *dlogp,
                                      AtlMsg               *msg);
+/* The same with dlogits (B,T,V), a gradient on the logits themselves added to what dlogp
+ * gives them (a penalty on the whole next-token distribution, not just the taken token's
+ * log-probability); NULL for none. */
+AtlStatus  atl_policy_backward_full (AtlPolicy            *policy,
+                                     const float          *dlogp,
+                                     const float          *dlogits,
+                                     AtlMsg               *msg);
 
 /* After a forward: logits of the last forward, (B,T,V), valid until the next call. */
 const float *atl_policy_get_logits (const AtlPolicy       *policy);

@@ -174,7 +174,7 @@ atl_tuner_finish (AtlTuner           *t,
   float *params = atl_policy_get_params (t->policy);
   int B = c->n_prompts * c->k;
   uint64_t seeds[1024];
-  double kl = 0.0;
+  double kl = 0.0, row_kl[1024];
   AtlStatus status;
 
   report->stop = 0;
@@ -187,15 +187,19 @@ atl_tuner_finish (AtlTuner           *t,
   if (status == ATL_OK)
     {
       _atl_tuner_batch_allowed (t, B);
-      status = _atl_tuner_frozen (t, t->base, B, t->base_logp, NULL, msg);
+      status = _atl_tuner_frozen (t, t->base, B, t->base_logp, NULL, NULL, msg);
     }
   /* Only measured, not trained on: the policy needs no activations either. */
   if (status == ATL_OK)
-    status = _atl_tuner_frozen (t, t->policy, B, bt->logp, NULL, msg);
+    status = _atl_tuner_frozen (t, t->policy, B, bt->logp, NULL, row_kl, msg);
   if (status != ATL_OK)
     return status;
-  for (size_t i = 0; i < (size_t) B * bt->T; i++)
-    kl += bt->mask[i] * (bt->logp[i] - t->base_logp[i]) / B;
+  if (c->kl_exact)
+    for (int b = 0; b < B; b++)
+      kl += row_kl[b] / B;
+  else
+    for (size_t i = 0; i < (size_t) B * bt->T; i++)
+      kl += bt->mask[i] * (bt->logp[i] - t->base_logp[i]) / B;
   report->kl = (float) kl;
   if (kl > c->kl_budget)
     report->stop = 1;

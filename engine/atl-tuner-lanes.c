@@ -295,6 +295,8 @@ typedef struct
   AtlTuner *t;
   float    *logp;
   float    *embed;
+  double   *kl;
+  int       base;   /* the model is the base: keep its distributions (kl_exact) */
 } FrozenJob;
 
 static void
@@ -316,6 +318,10 @@ frozen_lane (void *user,
     ln->status = atl_policy_pool (ln->model, mb->emask, ln->pooled, &ln->msg);
   if (ln->status != ATL_OK)
     return;
+  if (t->base_lsm != NULL && job->base)
+    _atl_tuner_kl_store_base (t, ln);
+  for (int r = 0; r < ln->n && job->kl != NULL; r++)
+    job->kl[t->order[ln->first + r]] = _atl_tuner_kl_row (t, ln, r, 0.0f);
   _atl_tuner_lane_renormalize (t, ln, mb->logp);
   for (int r = 0; r < ln->n; r++)
     {
@@ -335,9 +341,11 @@ _atl_tuner_frozen (AtlTuner  *t,
                    int        B,
                    float     *logp,
                    float     *embed,
+                   double    *kl,
                    AtlMsg    *msg)
 {
-  FrozenJob job = { .t = t, .logp = logp, .embed = embed };
+  FrozenJob job = { .t = t, .logp = logp, .embed = embed, .kl = t->base_lsm ? kl : NULL,
+                   .base = model == t->base };
   AtlStatus status = ATL_OK;
 
   _atl_tuner_lanes_use (t, model, 0);

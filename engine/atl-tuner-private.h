@@ -38,6 +38,8 @@ typedef struct
   float         *dlogp;       /* (cap, L) dJ/dlogp, KL in the loss */
   float         *w;           /* (cap) per-row weights of the backward */
   float         *pooled;      /* (cap, C) */
+  float         *dz;          /* (micro.T·n, V) dJ/dlogits of the exact KL, kl_exact with
+                               * KL in the loss; NULL otherwise */
   double         ent_sum;     /* entropy over the loss mask, summed over a pass */
   double         ent_count;
   AtlStatus      status;
@@ -67,6 +69,9 @@ struct _AtlTuner
   float              *reward;      /* (cap) */
   float              *aux;         /* (cap) scratch per row */
   float              *base_logp;   /* (cap, L) */
+  float              *base_lsm;    /* (lsm_rows, batch.T, V) the base's masked log-softmax
+                                    * at every position of an RLOO batch (kl_exact) */
+  int                 lsm_rows;    /* P·k, or 0 */
   unsigned char      *allowed;     /* (cap, L, V) the grammar's mask at every position */
   AtlTunerBatch       batch;
   int                *order;       /* (cap) rows of batch, by length where allowed */
@@ -119,12 +124,15 @@ void      _atl_tuner_batch_allowed (AtlTuner        *tuner,
  * length, each only as long as its longest row: into logp (B, batch.T), 0 past a row's
  * end, the log-probabilities under the grammar-masked, renormalized distribution the
  * sampler draws from (unchanged without a grammar; _atl_tuner_batch_allowed first) and,
- * if embed is not NULL, the pooled states (B, C). */
+ * if embed is not NULL, the pooled states (B, C). With kl_exact, the base's pass keeps its
+ * distributions (base_lsm), and a later pass of the policy over the same rows gives each
+ * row's exact KL to them in kl (B) if not NULL. */
 AtlStatus _atl_tuner_frozen       (AtlTuner           *tuner,
                                    AtlPolicy          *model,
                                    int                 B,
                                    float              *logp,
                                    float              *embed,
+                                   double             *kl,
                                    AtlMsg             *msg);
 /* Allocates the lanes' buffers and replicas; frees them. */
 AtlStatus _atl_tuner_lanes_new    (AtlTuner           *tuner,
@@ -167,6 +175,20 @@ void      _atl_tuner_lane_renormalize (AtlTuner     *tuner,
 /* The first failure of the lanes' last run, into msg. */
 AtlStatus _atl_tuner_lanes_status (AtlTuner           *tuner,
                                    AtlMsg             *msg);
+/* The exact KL (atl-tuner-kl.c), with kl_exact: buffers; the base's distributions of the
+ * lane's rows from its last forward into base_lsm; and row r's KL to them from the lane's
+ * last forward (of the policy), summed over its loss mask. With scale ≠ 0 and KL in the
+ * loss, row r of the lane's dz gets scale·∂KL/∂logits. */
+enum { ATL_TUNER_KL_MAX_VOCAB = 1024 };
+AtlStatus _atl_tuner_kl_new       (AtlTuner           *tuner,
+                                   AtlMsg             *msg);
+void      _atl_tuner_kl_free      (AtlTuner           *tuner);
+void      _atl_tuner_kl_store_base (AtlTuner          *tuner,
+                                    AtlTunerLane      *lane);
+double    _atl_tuner_kl_row       (AtlTuner           *tuner,
+                                   AtlTunerLane       *lane,
+                                   int                 r,
+                                   float               scale);
 /* Base forward on the sampled rows: embeddings and base log-probs into the tuner's buffers,
  * then the reward callback into tuner->reward. */
 AtlStatus _atl_tuner_score      (AtlTuner           *tuner,

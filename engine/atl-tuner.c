@@ -33,6 +33,7 @@ atl_tuner_config_init (AtlTunerConfig *config,
     .kl_budget = 8.0f,
     .prior_weight = 0.0f,
     .kl_in_loss = 0,
+    .kl_exact = 0,
     .probe_every = 10,
     .n_probe = 48,
     .diversity_floor = 0.85f,
@@ -161,6 +162,8 @@ atl_tuner_new (const AtlTunerConfig *config,
   if (status == ATL_OK)
     status = _atl_tuner_lanes_new (t, msg);
   if (status == ATL_OK)
+    status = _atl_tuner_kl_new (t, msg);
+  if (status == ATL_OK)
     status = atl_adamw_new (n_params, &t->opt, msg);
   if (status == ATL_OK)
     status = atl_tuner_set_prompts (t, 0, NULL, 0, NULL, msg);
@@ -182,6 +185,7 @@ atl_tuner_free (AtlTuner *t)
     return;
   atl_sampler_free (t->sampler);
   atl_adamw_free (t->opt);
+  _atl_tuner_kl_free (t);
   _atl_tuner_lanes_free (t);
   free (t->tokens);
   free (t->lens);
@@ -393,7 +397,7 @@ _atl_tuner_score (AtlTuner           *t,
   if (status == ATL_OK)
     {
       _atl_tuner_batch_allowed (t, B);
-      status = _atl_tuner_frozen (t, t->base, B, t->base_logp, t->embed, msg);
+      status = _atl_tuner_frozen (t, t->base, B, t->base_logp, t->embed, NULL, msg);
     }
   if (status == ATL_OK)
     status = reward (reward_user, B, t->tokens, t->L, t->lens, t->embed, t->reward, msg);
@@ -476,6 +480,12 @@ pass_forward (void *user,
       const float *base = t->base_logp + (size_t) rows[r] * T;
       double d = 0.0;
 
+      if (t->config.kl_exact)
+        {
+          /* With KL in the loss, its gradient (β/B)·∂KL/∂logits goes to the lane's dz. */
+          job->kl[rows[r]] = _atl_tuner_kl_row (t, ln, r, t->beta / (float) job->B);
+          continue;
+        }
       for (int s = 0; s < Tm; s++)
         d += mb->mask[(size_t) r * Tm + s] * (ln->slogp[(size_t) r * Tm + s] - base[s]);
       job->kl[rows[r]] = d;
@@ -497,7 +507,20 @@ pass_backward (void *user,
   ln->status = ATL_OK;
   if (ln->n == 0)
     return;
-  if (t->config.kl_in_loss)
+  if (t->config.kl_in_loss && t->config.kl_exact)
+    {
+      /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·KL_t: the second term's gradient
+       * is already on the logits (dz, pass_forward). */
+      for (int r = 0; r < ln->n; r++)
+        for (int s = 0; s < Tm; s++)
+          {
+            size_t i = (size_t) r * Tm + s;
+
+            ln->dlogp[i] = -mb->mask[i] * job->adv[rows[r]] / (float) job->B;
+          }
+      ln->status = atl_policy_backward_full (ln->model, ln->dlogp, ln->dz, &ln->msg);
+    }
+  else if (t->config.kl_in_loss)
     {
       /* J = −(1/B) Σ_b A_b Σ_t m·log π  +  (β/B) Σ_bt m·k3, k3 = r − 1 − log r with
        * r = π̃_base/π̃: dJ/dlog π = m·(−A_b + β·(1 − r)) / B. */
@@ -629,6 +652,8 @@ atl_tuner_rloo_step (AtlTuner           *t,
   int probed = 0;
 
   memset (report, 0, sizeof *report);
+  if (c->kl_exact && (t->base_lsm == NULL || (c->kl_in_loss && t->lanes[0].dz == NULL)))
+    return atl_fail (msg, ATL_ERR_INVALID, "kl_exact and kl_in_loss are set at atl_tuner_new");
 
   /* The guard on diversity runs before the step, on the weights about to be used; not on
    * the run's first step, whose weights the previous run's atl_tuner_finish checked. */

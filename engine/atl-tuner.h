@@ -85,6 +85,11 @@ typedef struct
   int            kl_in_loss;      /* 1: β·KL leaves R and enters the loss per token as
                                    * GRPO does (k3, its gradient exact per token): R's
                                    * noise then carries no KL sampling noise. Default 0 */
+  int            kl_exact;        /* 1: KL_b sums the whole next-token distributions'
+                                   * KL(π̃ ‖ π̃_base) at each position of the sample (its
+                                   * expectation given the contexts, without the noise of
+                                   * the tokens drawn), for the budget, β, the reward or the
+                                   * loss; atl-tuner-kl.c. Default 0 */
   int            probe_every;     /* diversity probe period in steps, default 10; 0 off */
   int            n_probe;         /* NP probe sequences, default 48 */
   int            micro_tokens;    /* positions per micro-batch of the policy's forward and

@@ -13,129 +13,7 @@
 #include "atl-music-features.h"
 #include "atl-nn.h"
 #include "atl-tuner.h"
-
-#define L ATL_MUSIC_MAX_LEN
-
-/* Memcheck (meson test --setup valgrind sets ATL_TEST_VALGRIND) runs the engine about 80×
- * slower: the 13 s this test takes natively would become 17 min. Under it the tests run a
- * smaller version of the same checks — 2 prompts × 2 samples a step instead of 4 × 4, a
- * smaller diversity probe, half the DPO pairs and best-of-n groups — through the same
- * sampling, forward, backward and update code, sized so that each assertion still holds
- * with a margin (checked by running the test natively with ATL_TEST_VALGRIND=1). */
-static gboolean
-under_valgrind (void)
-{
-  return g_getenv ("ATL_TEST_VALGRIND") != NULL;
-}
-
-static void
-grammar_cb (void          *user,
-            int            b,
-            const int     *tokens,
-            int            len,
-            unsigned char *allowed)
-{
-  const AtlCodec *codec = user;
-
-  codec->allowed (codec, tokens, len, allowed);
-}
-
-/* The known taste: the share of notes above the tonic, in units of its base spread. */
-static float
-above_tonic (const int *row,
-             int        len)
-{
-  int notes = 0, above = 0;
-
-  for (int i = 0; i < len; i++)
-    if (row[i] >= ATL_MUSIC_TOK_NOTE)
-      {
-        notes++;
-        above += row[i] - ATL_MUSIC_TOK_NOTE + ATL_MUSIC_PITCH_MIN > 0;
-      }
-  return notes ? (float) above / notes : 0.0f;
-}
-
-static AtlStatus
-reward_cb (void        *user,
-           int          B,
-           const int   *tokens,
-           int          stride,
-           const int   *lens,
-           const float *embed,
-           float       *out,
-           AtlMsg      *msg)
-{
-  int *calls = user;
-
-  for (int b = 0; b < B; b++)
-    out[b] = 8.0f * above_tonic (tokens + (size_t) b * stride, lens[b]);
-  (*calls)++;
-  return ATL_OK;
-}
-
-static AtlStatus
-features_cb (void        *user,
-             int          B,
-             const int   *tokens,
-             int          stride,
-             const int   *lens,
-             float       *out,
-             AtlMsg      *msg)
-{
-  const AtlCodec *codec = atl_music_codec ();
-
-  for (int b = 0; b < B; b++)
-    {
-      AtlStatus s = codec->features (codec, tokens + (size_t) b * stride, lens[b],
-                                     out + (size_t) b * codec->n_features, msg);
-      if (s != ATL_OK)
-        return s;
-    }
-  return ATL_OK;
-}
-
-static AtlPolicy *
-small_policy (guint64 seed)
-{
-  AtlPolicyConfig config = {
-    .vocab = ATL_MUSIC_VOCAB, .ctx = L, .d_model = 32, .n_layer = 2, .n_head = 2,
-  };
-  AtlPolicy *policy = NULL;
-  AtlRng rng;
-  AtlMsg msg;
-
-  g_assert_cmpint (atl_policy_new (&config, &policy, &msg), ==, ATL_OK);
-  atl_rng_seed (&rng, seed);
-  atl_policy_init_weights (policy, &rng);
-  return policy;
-}
-
-static AtlPolicy *
-copy_policy (AtlPolicy *src)
-{
-  AtlPolicy *dst = NULL;
-  AtlMsg msg;
-
-  g_assert_cmpint (atl_policy_new (atl_policy_get_config (src), &dst, &msg), ==, ATL_OK);
-  memcpy (atl_policy_get_params (dst), atl_policy_get_params (src),
-          atl_policy_get_n_params (src) * sizeof (float));
-  return dst;
-}
-
-static void
-config_for_tests (AtlTunerConfig *config)
-{
-  atl_tuner_config_init (config, L);
-  config->grammar = grammar_cb;
-  config->grammar_user = (void *) atl_music_codec ();
-  if (under_valgrind ())
-    {
-      config->n_prompts = 2;
-      config->k = 2;
-      config->n_probe = 8;
-    }
-}
+#include "tuner-fixture.h"
 
 static void
 test_advantages (void)
@@ -301,7 +179,8 @@ assert_grads_close (AtlPolicy *a,
  * float rounding — on the first step, where the policy is the base, and on a later one,
  * where the KL term pulls. */
 static void
-micro_batches (int kl_in_loss)
+micro_batches (int kl_in_loss,
+               int kl_exact)
 {
   AtlPolicy *base = small_policy (6);
   AtlPolicy *whole = copy_policy (base), *micro = copy_policy (base);
@@ -316,6 +195,7 @@ micro_batches (int kl_in_loss)
   config.lr = 3e-3f;
   config.kl_budget = 1e6f;
   config.kl_in_loss = kl_in_loss;
+  config.kl_exact = kl_exact;
   config.micro_tokens = 1 << 20;
   g_assert_cmpint (atl_tuner_new (&config, whole, base, &tw, &msg), ==, ATL_OK);
   config.micro_tokens = 1;
@@ -351,13 +231,20 @@ micro_batches (int kl_in_loss)
 static void
 test_micro_batches (void)
 {
-  micro_batches (0);
+  micro_batches (0, 0);
 }
 
 static void
 test_micro_batches_kl_loss (void)
 {
-  micro_batches (1);
+  micro_batches (1, 0);
+}
+
+/* The exact KL's gradient on the logits follows its rows through the micro-batches. */
+static void
+test_micro_batches_kl_exact (void)
+{
+  micro_batches (1, 1);
 }
 
 /* The lanes a step's forwards and backwards are split into run at once on two threads or
@@ -714,6 +601,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/raises-reward-kl-loss", test_raises_reward_kl_loss);
   g_test_add_func ("/engine/tuner/micro-batches", test_micro_batches);
   g_test_add_func ("/engine/tuner/micro-batches-kl-loss", test_micro_batches_kl_loss);
+  g_test_add_func ("/engine/tuner/micro-batches-kl-exact", test_micro_batches_kl_exact);
   g_test_add_func ("/engine/tuner/threads", test_threads);
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
