@@ -600,6 +600,17 @@ atl_bench_scaling_format (const AtlBenchScalingResult *r,
   }
 }
 
+/* "20k", "1M": "%g" wrote a million works as 1e+06. */
+static char *
+x_label (double x)
+{
+  if (x >= 1e6 && fmod (x, 1e6) == 0.0)
+    return g_strdup_printf ("%gM", x / 1e6);
+  if (x >= 1e3 && fmod (x, 1e3) == 0.0)
+    return g_strdup_printf ("%gk", x / 1e3);
+  return g_strdup_printf ("%g", x);
+}
+
 gboolean
 atl_bench_scaling_plot (const AtlBenchScalingResult *r,
                         const char                  *path,
@@ -625,7 +636,7 @@ atl_bench_scaling_plot (const AtlBenchScalingResult *r,
                            .reference = NAN, .fg = { 0.2, 0.2, 0.2 }, .title = title };
 
       for (guint k = 0; k < s->x->len; k++)
-        g_ptr_array_add (labels, g_strdup_printf ("%g", g_array_index (s->x, double, k)));
+        g_ptr_array_add (labels, x_label (g_array_index (s->x, double, k)));
       g_ptr_array_add (labels, NULL);
       line.x_labels = (const char * const *) labels->pdata;
       atl_plot_line_fit_range (&line);
