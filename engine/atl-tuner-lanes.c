@@ -1,10 +1,13 @@
 /* atl-tuner-lanes.c: the tuner's teacher-forced forwards, in lanes.
  *
- * A batch's rows are ordered, cut into micro-batches of about a token budget, and each
- * micro-batch's rows are split between the lanes, which run at once (atl-parallel.h), lane
- * i ≥ 1 on its own replica of the model. The split depends only on the rows, never on the
- * thread count, and the replicas' gradients are added in lane order, so a result is the
- * same on one thread as on two.
+ * A batch's rows are ordered and cut into micro-batches of about a token budget, which the
+ * lanes run at once (atl-parallel.h), lane i ≥ 1 on its own replica of the model. With KL
+ * in the loss every micro-batch is independent: the whole batch is planned at once, each
+ * lane working through its share without waiting for the other. With KL in the reward a
+ * group's forward must finish before its backward, and each micro-batch's rows are split
+ * between the lanes instead. The plans depend only on the rows, never on the thread
+ * count, and the replicas' gradients are added in lane order, so a result is the same on
+ * one thread as on two.
  *
  * Dimension legend: B rows of a batch, T positions, L max_len, C d_model, V vocab.
  */
@@ -49,9 +52,12 @@ _atl_tuner_lanes_new (AtlTuner *t,
       ln->dlogp = calloc (cells, sizeof (float));
       ln->w = calloc (t->cap, sizeof (float));
       ln->pooled = calloc ((size_t) t->cap * t->C, sizeof (float));
+      ln->unit_first = calloc (t->cap, sizeof (int));
+      ln->unit_n = calloc (t->cap, sizeof (int));
       if (ln->micro.inp == NULL || ln->micro.tgt == NULL || ln->micro.mask == NULL
           || ln->micro.emask == NULL || ln->micro.logp == NULL || ln->slogp == NULL
-          || ln->dlogp == NULL || ln->w == NULL || ln->pooled == NULL)
+          || ln->dlogp == NULL || ln->w == NULL || ln->pooled == NULL
+          || ln->unit_first == NULL || ln->unit_n == NULL)
         return atl_fail (msg, ATL_ERR_NOMEM, "cannot allocate the tuner's lanes");
       if (i == 0)
         continue;
@@ -74,6 +80,8 @@ _atl_tuner_lanes_free (AtlTuner *t)
       free (ln->dlogp);
       free (ln->w);
       free (ln->pooled);
+      free (ln->unit_first);
+      free (ln->unit_n);
       atl_policy_free (ln->policy_rep);
       atl_policy_free (ln->base_rep);
     }
@@ -142,7 +150,7 @@ _atl_tuner_micro_cut (const AtlTuner *t,
 {
   const AtlTunerConfig *c = &t->config;
   int tokens = c->micro_tokens > 0 ? c->micro_tokens : ATL_TUNER_MICRO_TOKENS;
-  int group = c->kl_in_loss ? 1 : c->k;
+  int group = c->k;
   int n = 0, T = 1;
 
   while (first + n < B)
@@ -156,11 +164,6 @@ _atl_tuner_micro_cut (const AtlTuner *t,
       T = T2;
       n = end - first;
     }
-  /* Rows of one length split evenly between the lanes only in an even number: seven rows
-   * of 142 positions (1,024 tokens) ran as four against three, and the lane of three
-   * waited a quarter of every micro-batch. Six and six and four keep both lanes busy. */
-  if (group == 1 && n > 1 && n % ATL_TUNER_LANES != 0 && first + n < B)
-    n -= n % ATL_TUNER_LANES;
   return n;
 }
 
@@ -228,6 +231,199 @@ _atl_tuner_lanes_split (AtlTuner *t,
   for (int i = 0; i < ATL_TUNER_LANES; i++)
     if (t->lanes[i].n > 0)
       lane_fill (t, &t->lanes[i]);
+}
+
+/* A planned micro-batch's work, in padded positions: attention adds T² (against the
+ * linear layers' ~12·d_model per position: 1,536 for the shipped models), and each
+ * forward and backward a fixed cost of small steps. */
+enum { UNIT_ATTENTION = 1536, UNIT_FIXED = 16, UNIT_MAX = 1024, DEAL_EXACT = 12 };
+
+static double
+unit_cost (int n,
+           int T)
+{
+  return (double) n * T * (1.0 + (double) T / UNIT_ATTENTION) + UNIT_FIXED;
+}
+
+/* Deals m units of the given costs to the two lanes: exactly (the split with the smallest
+ * larger share, the first of equals) up to DEAL_EXACT units, else largest first to the
+ * lighter lane. lane_of (m) gets 0 or 1; returns the larger share. */
+static double
+deal (const double *cost,
+      int           m,
+      int          *lane_of)
+{
+  double load[2] = { 0.0, 0.0 };
+
+  if (m <= DEAL_EXACT)
+    {
+      double best = HUGE_VAL;
+      unsigned best_mask = 0;
+
+      /* Bit u of mask: unit u goes to lane 1; unit m − 1 stays in lane 0 (symmetry). */
+      for (unsigned mask = 0; mask < 1u << (m > 0 ? m - 1 : 0); mask++)
+        {
+          load[0] = load[1] = 0.0;
+          for (int u = 0; u < m; u++)
+            load[(mask >> u) & 1u] += cost[u];
+          if (fmax (load[0], load[1]) < best)
+            {
+              best = fmax (load[0], load[1]);
+              best_mask = mask;
+            }
+        }
+      for (int u = 0; u < m; u++)
+        lane_of[u] = (int) ((best_mask >> u) & 1u);
+      return best;
+    }
+  for (int u = 0; u < m; u++)
+    lane_of[u] = -1;
+  for (int k = 0; k < m; k++)
+    {
+      int big = -1;
+
+      for (int u = 0; u < m; u++)
+        if (lane_of[u] < 0 && (big < 0 || cost[u] > cost[big]))
+          big = u;
+      lane_of[big] = load[1] < load[0];
+      load[lane_of[big]] += cost[big];
+    }
+  return fmax (load[0], load[1]);
+}
+
+/* Cuts rows order[0 … B − 1] into units of consecutive rows, each of at most cap padded
+ * positions unless it is one row, with the least work (dynamic programme: best[j] for rows
+ * 0 … j − 1; rows are by length, so going back from j the longest row only grows).
+ * first (m) gets the units' first rows, cost (m) their work; returns m. */
+static int
+cut_units (const AtlTuner *t,
+           int             B,
+           int             cap,
+           int            *first,
+           double         *cost)
+{
+  double best[UNIT_MAX + 1];
+  int from[UNIT_MAX + 1], m = 0;
+
+  best[0] = 0.0;
+  for (int j = 1; j <= B; j++)
+    {
+      int T = 1;
+
+      best[j] = HUGE_VAL;
+      from[j] = j - 1;
+      for (int i = j - 1; i >= 0; i--)
+        {
+          double w;
+
+          T = t->lens[t->order[i]] - 1 > T ? t->lens[t->order[i]] - 1 : T;
+          if (i < j - 1 && (j - i) * T > cap)
+            break;
+          w = best[i] + unit_cost (j - i, T);
+          if (w < best[j])
+            {
+              best[j] = w;
+              from[j] = i;
+            }
+        }
+    }
+  for (int j = B; j > 0; j = from[j])
+    first[m++] = from[j];
+  for (int u = 0; u < m / 2; u++)
+    {
+      int s = first[u];
+
+      first[u] = first[m - 1 - u];
+      first[m - 1 - u] = s;
+    }
+  for (int u = 0; u < m; u++)
+    {
+      int end = u + 1 < m ? first[u + 1] : B;
+
+      cost[u] = unit_cost (end - first[u], longest (t, first[u], end));
+    }
+  return m;
+}
+
+void
+_atl_tuner_lanes_plan (AtlTuner *t,
+                       int       B)
+{
+  const AtlTunerConfig *c = &t->config;
+  int budget = (c->micro_tokens > 0 ? c->micro_tokens : ATL_TUNER_MICRO_TOKENS) / ATL_TUNER_LANES;
+  int first[UNIT_MAX], lane_of[UNIT_MAX], best_first[UNIT_MAX], best_lane[UNIT_MAX];
+  int best_m = 0, total = 0;
+  double cost[UNIT_MAX], best = HUGE_VAL;
+
+  _Static_assert (ATL_TUNER_LANES == 2, "the deal is for two lanes");
+  /* B ≤ P·k ≤ 1,024 = UNIT_MAX: a pass plans an RLOO batch (atl_tuner_new checks). */
+  for (int b = 0; b < B; b++)
+    total += t->lens[b] - 1;
+  /* The fewest units pad least but may not deal evenly (16 like rows in units of five:
+   * ten rows against six): smaller units are tried too, and the plan whose busier lane
+   * has least to do wins. */
+  for (int per_lane = 0; per_lane <= 4; per_lane++)
+    {
+      /* per_lane 0: the budget alone; else units of a lane's share over per_lane. */
+      int share = (total + 2 * per_lane - 1) / (2 * (per_lane > 0 ? per_lane : 1));
+      int cap = per_lane > 0 && share < budget ? share : budget;
+      int m = cut_units (t, B, cap > 1 ? cap : 1, first, cost);
+      double load = deal (cost, m, lane_of);
+
+      if (load < best)
+        {
+          best = load;
+          best_m = m;
+          memcpy (best_first, first, m * sizeof (int));
+          memcpy (best_lane, lane_of, m * sizeof (int));
+        }
+    }
+  for (int i = 0; i < ATL_TUNER_LANES; i++)
+    t->lanes[i].n_units = 0;
+  for (int u = 0; u < best_m; u++)
+    {
+      AtlTunerLane *ln = &t->lanes[best_lane[u]];
+
+      ln->unit_first[ln->n_units] = best_first[u];
+      ln->unit_n[ln->n_units++] = (u + 1 < best_m ? best_first[u + 1] : B) - best_first[u];
+    }
+}
+
+typedef struct
+{
+  AtlTuner        *t;
+  AtlParallelFunc  func;
+  void            *user;
+} RunJob;
+
+static void
+run_lane (void *user,
+          int   lane)
+{
+  RunJob *job = user;
+  AtlTunerLane *ln = &job->t->lanes[lane];
+
+  ln->status = ATL_OK;
+  ln->n = 0;
+  for (int u = 0; u < ln->n_units && ln->status == ATL_OK; u++)
+    {
+      ln->first = ln->unit_first[u];
+      ln->n = ln->unit_n[u];
+      lane_fill (job->t, ln);
+      job->func (job->user, lane);
+    }
+}
+
+AtlStatus
+_atl_tuner_lanes_run (AtlTuner        *t,
+                      AtlParallelFunc  func,
+                      void            *user,
+                      AtlMsg          *msg)
+{
+  RunJob job = { .t = t, .func = func, .user = user };
+
+  atl_parallel_run (ATL_TUNER_LANES, run_lane, &job);
+  return _atl_tuner_lanes_status (t, msg);
 }
 
 /* Positions 0 … n − 1 of one row: z (n, V) its logits, a (n, V) the grammar's masks,
@@ -353,6 +549,11 @@ _atl_tuner_frozen (AtlTuner  *t,
    * the bit (an sgemm's rounding depends on its shape), so a policy measured against an
    * identical base has a KL of exactly 0. */
   _atl_tuner_order_rows (t, B);
+  if (t->config.kl_in_loss)
+    {
+      _atl_tuner_lanes_plan (t, B);
+      return _atl_tuner_lanes_run (t, frozen_lane, &job, msg);
+    }
   /* first indexes order. */
   for (int first = 0, n; first < B && status == ATL_OK; first += n)
     {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "atl-adamw.h"
+#include "atl-parallel.h"
 #include "atl-tuner.h"
 
 /* A batch laid out for a teacher-forced forward: row b's inputs are its tokens but the
@@ -34,6 +35,9 @@ typedef struct
   AtlTunerBatch  micro;       /* its rows, order[first … first + n − 1], (n, micro.T) */
   int            first;
   int            n;
+  int           *unit_first;  /* (cap) a planned pass's micro-batches for this lane, in */
+  int           *unit_n;      /* turn: rows order[unit_first[u] …], unit_n[u] of them */
+  int            n_units;
   float         *slogp;       /* (cap, L) renormalized log-probs of the micro-batch */
   float         *dlogp;       /* (cap, L) dJ/dlogp, KL in the loss */
   float         *w;           /* (cap) per-row weights of the backward */
@@ -157,9 +161,8 @@ enum { ATL_TUNER_MICRO_TOKENS = 1024 };
  * (KL in the reward: a group's advantages need all its rows' KL). */
 void      _atl_tuner_order_rows   (AtlTuner           *tuner,
                                    int                 B);
-/* Rows of the micro-batch that starts at order[first]: as many groups as fit in the
- * config's micro_tokens positions at the length of their longest row, at least one; of
- * single rows, a multiple of the lanes unless it is the last. */
+/* Rows of the micro-batch that starts at order[first]: as many prompt groups as fit in
+ * the config's micro_tokens positions at the length of their longest row, at least one. */
 int       _atl_tuner_micro_cut    (const AtlTuner     *tuner,
                                    int                 first,
                                    int                 B);
@@ -168,6 +171,18 @@ int       _atl_tuner_micro_cut    (const AtlTuner     *tuner,
 void      _atl_tuner_lanes_split  (AtlTuner           *tuner,
                                    int                 first,
                                    int                 n);
+/* The whole batch's plan, when rows of any length may share a micro-batch (KL in the
+ * loss; rows ordered by length): cuts order[0 … B − 1] into micro-batches of at most half
+ * the micro_tokens positions each (or one row), then deals them to the lanes so that each
+ * lane's work is about the same. */
+void      _atl_tuner_lanes_plan   (AtlTuner           *tuner,
+                                   int                 B);
+/* Runs func (user, lane) once for each of the lane's planned micro-batches, laid out in
+ * its micro first, the lanes at once; a lane stops at its first failure. */
+AtlStatus _atl_tuner_lanes_run    (AtlTuner           *tuner,
+                                   AtlParallelFunc     func,
+                                   void               *user,
+                                   AtlMsg             *msg);
 /* Renormalizes logp (n, micro.T) of the lane's last forward under the grammar. */
 void      _atl_tuner_lane_renormalize (AtlTuner     *tuner,
                                        AtlTunerLane *lane,

@@ -555,14 +555,15 @@ pass_both (void *user,
     pass_backward (user, lane);
 }
 
-/* The policy's forward and backward over the B sampled rows, one micro-batch at a time,
- * each split between the lanes (atl-tuner-lanes.c): a forward keeps only its own rows'
- * activations, its backward adds to the gradients (zeroed here), so the sum is the whole
- * batch's gradient up to float rounding. A micro-batch holds about micro_tokens positions
- * of rows of like length (whole prompt groups, as they come, when the advantages need the
- * group's KL: KL in the reward rather than the loss), each lane's share padded only to its
- * own longest row. Fills kl (B), the advantages adv (B) — computed upfront when KL is in
- * the loss, per group otherwise — and the mask's entropy sums. */
+/* The policy's forward and backward over the B sampled rows, in micro-batches on the
+ * lanes (atl-tuner-lanes.c): a forward keeps only its own rows' activations, its backward
+ * adds to the gradients (zeroed here), so the sum is the whole batch's gradient up to
+ * float rounding. With KL in the loss the micro-batches, of rows of like length, are
+ * planned for the whole batch and each lane runs its share straight through; with KL in
+ * the reward, whose advantages need a prompt group's KL, each micro-batch of whole groups
+ * is split between the lanes and its forward finishes before its backward starts. Fills
+ * kl (B), the advantages adv (B) — computed upfront when KL is in the loss, per group
+ * otherwise — and the mask's entropy sums. */
 static AtlStatus
 policy_pass (AtlTuner    *t,
              int          B,
@@ -593,17 +594,17 @@ policy_pass (AtlTuner    *t,
     }
   _atl_tuner_lanes_use (t, t->policy, 1);
   _atl_tuner_order_rows (t, B);
-  /* first indexes order; the micro-batch is rows order[first … first + n − 1]. */
-  for (int first = 0, n; first < B && status == ATL_OK; first += n)
+  if (c->kl_in_loss)
+    {
+      _atl_tuner_lanes_plan (t, B);
+      status = _atl_tuner_lanes_run (t, pass_both, &job, msg);
+    }
+  /* KL in the reward: first indexes order; the micro-batch is rows order[first …
+   * first + n − 1]. */
+  for (int first = 0, n; !c->kl_in_loss && first < B && status == ATL_OK; first += n)
     {
       n = _atl_tuner_micro_cut (t, first, B);
       _atl_tuner_lanes_split (t, first, n);
-      if (c->kl_in_loss)
-        {
-          atl_parallel_run (ATL_TUNER_LANES, pass_both, &job);
-          status = _atl_tuner_lanes_status (t, msg);
-          continue;
-        }
       atl_parallel_run (ATL_TUNER_LANES, pass_forward, &job);
       status = _atl_tuner_lanes_status (t, msg);
       if (status != ATL_OK)

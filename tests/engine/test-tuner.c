@@ -248,9 +248,10 @@ test_micro_batches_kl_exact (void)
 }
 
 /* The lanes a step's forwards and backwards are split into run at once on two threads or
- * in turn on one: the same rows in the same lanes, so the same step to the bit. */
+ * in turn on one: the same rows in the same lanes, so the same step to the bit. KL in the
+ * reward splits each micro-batch; KL in the loss plans the whole batch. */
 static void
-test_threads (void)
+threads (int kl_in_loss)
 {
   AtlPolicy *base = small_policy (8);
   AtlPolicy *one = copy_policy (base), *two = copy_policy (base);
@@ -264,7 +265,8 @@ test_threads (void)
   config_for_tests (&config);
   config.lr = 3e-3f;
   config.kl_budget = 1e6f;
-  /* Several micro-batches, each split between the lanes. */
+  config.kl_in_loss = kl_in_loss;
+  /* Several micro-batches, each split between the lanes or dealt to them. */
   config.micro_tokens = 4 * L;
   g_assert_cmpint (atl_tuner_new (&config, one, base, &t1, &msg), ==, ATL_OK);
   g_assert_cmpint (atl_tuner_new (&config, two, base, &t2, &msg), ==, ATL_OK);
@@ -292,6 +294,18 @@ test_threads (void)
   atl_policy_free (one);
   atl_policy_free (two);
   atl_policy_free (base);
+}
+
+static void
+test_threads (void)
+{
+  threads (0);
+}
+
+static void
+test_threads_kl_loss (void)
+{
+  threads (1);
 }
 
 /* Past the KL budget a step changes nothing and hands back the last good weights. */
@@ -603,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/micro-batches-kl-loss", test_micro_batches_kl_loss);
   g_test_add_func ("/engine/tuner/micro-batches-kl-exact", test_micro_batches_kl_exact);
   g_test_add_func ("/engine/tuner/threads", test_threads);
+  g_test_add_func ("/engine/tuner/threads-kl-loss", test_threads_kl_loss);
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
   g_test_add_func ("/engine/tuner/finish", test_finish);
