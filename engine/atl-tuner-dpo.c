@@ -216,6 +216,83 @@ load_pairs (AtlTuner  *t,
   return ATL_OK;
 }
 
+/* The longer row of the pair whose chosen row is row c. */
+static int
+pair_len (const AtlTuner *t,
+          int             c)
+{
+  return t->lens[c] > t->lens[c + 1] ? t->lens[c] : t->lens[c + 1];
+}
+
+/* Orders the batch's pairs by their longer row, each chosen row before its rejected one. */
+static void
+order_pairs (AtlTuner *t,
+             int       m)
+{
+  for (int i = 0; i < m; i++)
+    {
+      int j = i, len = pair_len (t, 2 * i);
+
+      /* Insertion sort: a DPO batch is a few dozen pairs. */
+      for (; j > 0 && pair_len (t, t->order[2 * j - 2]) > len; j--)
+        {
+          t->order[2 * j] = t->order[2 * j - 2];
+          t->order[2 * j + 1] = t->order[2 * j - 1];
+        }
+      t->order[2 * j] = 2 * i;
+      t->order[2 * j + 1] = 2 * i + 1;
+    }
+}
+
+/* What a DPO step's lanes share, and what each sums over its pairs. */
+typedef struct
+{
+  AtlTuner *t;
+  int       n;          /* pairs in the whole step, for the mean */
+  float     beta_dpo;
+  double    loss[ATL_TUNER_LANES], margin[ATL_TUNER_LANES], acc[ATL_TUNER_LANES];
+} DpoJob;
+
+/* One micro-batch of whole pairs (rows order[first …], chosen before rejected): the base's
+ * and the policy's log-likelihoods of each row, then the backward of the pairs' loss. */
+static void
+dpo_lane (void *user,
+          int   lane)
+{
+  DpoJob *job = user;
+  AtlTuner *t = job->t;
+  AtlTunerLane *ln = &t->lanes[lane];
+  AtlTunerBatch *mb = &ln->micro;
+  AtlPolicy *base = lane == 0 ? t->base : ln->base_rep;
+  float ref[1024], pol[1024];
+
+  ln->status = atl_policy_forward_frozen (base, mb->inp, mb->tgt, NULL, ln->n, mb->T, NULL,
+                                          mb->logp, &ln->msg);
+  if (ln->status != ATL_OK)
+    return;
+  _atl_tuner_row_sums (mb, ln->n, t->L, ref);
+  ln->status = atl_policy_forward (ln->model, mb->inp, mb->tgt, NULL, ln->n, mb->T, NULL,
+                                   mb->logp, &ln->msg);
+  if (ln->status != ATL_OK)
+    return;
+  _atl_tuner_row_sums (mb, ln->n, t->L, pol);
+  for (int i = 0; i < ln->n / 2; i++)
+    {
+      double d = (pol[2 * i] - ref[2 * i]) - (pol[2 * i + 1] - ref[2 * i + 1]);
+      double z = job->beta_dpo * d;
+      /* −log σ(z) = softplus(−z); its slope in z is −σ(−z). */
+      double sg = 1.0 / (1.0 + exp (z));
+
+      job->loss[lane] += (z > 0 ? log1p (exp (-z)) : -z + log1p (exp (z))) / job->n;
+      job->margin[lane] += d / job->n;
+      job->acc[lane] += (z > 0.0 ? 1.0 : 0.0) / job->n;
+      /* J = Σ w Σ(−logp): dJ/dlogp_c = −w_c must be dL/dlogp_c = −β σ(−z) / n. */
+      ln->w[2 * i] = (float) (job->beta_dpo * sg / job->n);
+      ln->w[2 * i + 1] = (float) (-job->beta_dpo * sg / job->n);
+    }
+  ln->status = atl_policy_backward (ln->model, ln->w, &ln->msg);
+}
+
 AtlStatus
 atl_tuner_dpo_step (AtlTuner          *t,
                     int                n,
@@ -229,16 +306,14 @@ atl_tuner_dpo_step (AtlTuner          *t,
                     AtlTunerDpoReport *report,
                     AtlMsg            *msg)
 {
-  AtlTunerBatch *bt = &t->batch;
   AtlAdamWConfig adamw = {
     .lr = t->config.lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f,
     .weight_decay = 0.0f, .clip_norm = t->config.clip_norm,
   };
-  /* Pairs per forward: about micro_tokens positions (as RLOO's micro-batches), since
-   * each pair's weights need only that pair's log-probs. */
-  int micro = t->config.micro_tokens > 0 ? t->config.micro_tokens : ATL_TUNER_MICRO_TOKENS;
-  int chunk = micro / (2 * t->L);
-  double loss = 0.0, margin = 0.0, acc = 0.0;
+  /* Pairs are independent (a pair's weights need only its own log-probs): as many as the
+   * buffers hold are planned on the lanes at once, as RLOO's rows are. */
+  int chunk = t->cap / 2 < 512 ? t->cap / 2 : 512;
+  DpoJob job = { .t = t, .n = n, .beta_dpo = beta_dpo };
   AtlStatus status = ATL_OK;
 
   memset (report, 0, sizeof *report);
@@ -246,55 +321,39 @@ atl_tuner_dpo_step (AtlTuner          *t,
     return atl_fail (msg, ATL_ERR_INVALID, "DPO needs at least one pair");
   if (!(beta_dpo > 0.0f))
     return atl_fail (msg, ATL_ERR_INVALID, "DPO's β must be positive");
-  chunk = chunk < 1 ? 1 : chunk > t->cap / 2 ? t->cap / 2 : chunk;
 
-  atl_policy_zero_grads (t->policy);
-  /* first indexes pairs in chunks that fit one forward; gradients accumulate across. */
+  /* The replicas get the base's weights, then the policy's, whose gradients are zeroed. */
+  _atl_tuner_lanes_use (t, t->base, 0);
+  _atl_tuner_lanes_use (t, t->policy, 1);
+  /* first indexes pairs in chunks the buffers hold; gradients accumulate across. */
   for (int first = 0; first < n && status == ATL_OK; first += chunk)
     {
-      int m = n - first < chunk ? n - first : chunk, B = 2 * m;
-      float ref[1024], pol[1024], w[1024];
+      int m = n - first < chunk ? n - first : chunk;
 
       status = load_pairs (t, first, m, chosen, chosen_lens, rejected, rejected_lens, stride,
                            prompt_len, msg);
       if (status == ATL_OK)
-        status = _atl_tuner_batch_fill (t, B, t->tokens, t->L, t->lens, t->plens, msg);
-      if (status == ATL_OK)
-        status = atl_policy_forward_frozen (t->base, bt->inp, bt->tgt, NULL, B, bt->T,
-                                            NULL, bt->logp, msg);
+        status = _atl_tuner_batch_fill (t, 2 * m, t->tokens, t->L, t->lens, t->plens, msg);
       if (status != ATL_OK)
         break;
-      _atl_tuner_row_sums (bt, B, t->L, ref);
-      status = atl_policy_forward (t->policy, bt->inp, bt->tgt, NULL, B, bt->T, NULL,
-                                   bt->logp, msg);
-      if (status != ATL_OK)
-        break;
-      _atl_tuner_row_sums (bt, B, t->L, pol);
-
-      for (int i = 0; i < m; i++)
-        {
-          double d = (pol[2 * i] - ref[2 * i]) - (pol[2 * i + 1] - ref[2 * i + 1]);
-          double z = beta_dpo * d;
-          /* −log σ(z) = softplus(−z); its slope in z is −σ(−z). */
-          double sg = 1.0 / (1.0 + exp (z));
-
-          loss += (z > 0 ? log1p (exp (-z)) : -z + log1p (exp (z))) / n;
-          margin += d / n;
-          acc += (z > 0.0 ? 1.0 : 0.0) / n;
-          /* J = Σ w Σ(−logp): dJ/dlogp_c = −w_c must be dL/dlogp_c = −β σ(−z) / n. */
-          w[2 * i] = (float) (beta_dpo * sg / n);
-          w[2 * i + 1] = (float) (-beta_dpo * sg / n);
-        }
-      status = atl_policy_backward (t->policy, w, msg);
+      order_pairs (t, m);
+      _atl_tuner_lanes_plan (t, 2 * m, 2);
+      status = _atl_tuner_lanes_run (t, dpo_lane, &job, msg);
     }
   if (status == ATL_OK)
-    status = atl_adamw_step (t->opt, &adamw, atl_policy_get_params (t->policy),
-                             atl_policy_get_grads (t->policy), &report->grad_norm, msg);
+    {
+      _atl_tuner_lanes_reduce (t);
+      status = atl_adamw_step (t->opt, &adamw, atl_policy_get_params (t->policy),
+                               atl_policy_get_grads (t->policy), &report->grad_norm, msg);
+    }
   if (status != ATL_OK)
     return status;
-  report->loss = (float) loss;
-  report->margin = (float) margin;
-  report->accuracy = (float) acc;
+  for (int i = 0; i < ATL_TUNER_LANES; i++)
+    {
+      report->loss += (float) job.loss[i];
+      report->margin += (float) job.margin[i];
+      report->accuracy += (float) job.acc[i];
+    }
   return ATL_OK;
 }
 

@@ -291,13 +291,15 @@ deal (const double *cost,
   return fmax (load[0], load[1]);
 }
 
-/* Cuts rows order[0 … B − 1] into units of consecutive rows, each of at most cap padded
- * positions unless it is one row, with the least work (dynamic programme: best[j] for rows
- * 0 … j − 1; rows are by length, so going back from j the longest row only grows).
- * first (m) gets the units' first rows, cost (m) their work; returns m. */
+/* Cuts rows order[0 … B − 1] into units of whole groups of consecutive rows, each of at
+ * most cap padded positions unless it is one group, with the least work (dynamic
+ * programme: best[j] for rows 0 … j − 1; groups are by length, so going back from j the
+ * longest row only grows). first (m) gets the units' first rows, cost (m) their work;
+ * returns m. */
 static int
 cut_units (const AtlTuner *t,
            int             B,
+           int             group,
            int             cap,
            int            *first,
            double         *cost)
@@ -306,18 +308,20 @@ cut_units (const AtlTuner *t,
   int from[UNIT_MAX + 1], m = 0;
 
   best[0] = 0.0;
-  for (int j = 1; j <= B; j++)
+  for (int j = group; j <= B; j += group)
     {
       int T = 1;
 
       best[j] = HUGE_VAL;
-      from[j] = j - 1;
+      from[j] = j - group;
       for (int i = j - 1; i >= 0; i--)
         {
           double w;
 
           T = t->lens[t->order[i]] - 1 > T ? t->lens[t->order[i]] - 1 : T;
-          if (i < j - 1 && (j - i) * T > cap)
+          if (i % group != 0)
+            continue;
+          if (i < j - group && (j - i) * T > cap)
             break;
           w = best[i] + unit_cost (j - i, T);
           if (w < best[j])
@@ -347,7 +351,8 @@ cut_units (const AtlTuner *t,
 
 void
 _atl_tuner_lanes_plan (AtlTuner *t,
-                       int       B)
+                       int       B,
+                       int       group)
 {
   const AtlTunerConfig *c = &t->config;
   int budget = (c->micro_tokens > 0 ? c->micro_tokens : ATL_TUNER_MICRO_TOKENS) / ATL_TUNER_LANES;
@@ -367,7 +372,7 @@ _atl_tuner_lanes_plan (AtlTuner *t,
       /* per_lane 0: the budget alone; else units of a lane's share over per_lane. */
       int share = (total + 2 * per_lane - 1) / (2 * (per_lane > 0 ? per_lane : 1));
       int cap = per_lane > 0 && share < budget ? share : budget;
-      int m = cut_units (t, B, cap > 1 ? cap : 1, first, cost);
+      int m = cut_units (t, B, group, cap > 1 ? cap : 1, first, cost);
       double load = deal (cost, m, lane_of);
 
       if (load < best)
@@ -551,7 +556,7 @@ _atl_tuner_frozen (AtlTuner  *t,
   _atl_tuner_order_rows (t, B);
   if (t->config.kl_in_loss)
     {
-      _atl_tuner_lanes_plan (t, B);
+      _atl_tuner_lanes_plan (t, B, 1);
       return _atl_tuner_lanes_run (t, frozen_lane, &job, msg);
     }
   /* first indexes order. */

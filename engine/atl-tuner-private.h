@@ -171,12 +171,14 @@ int       _atl_tuner_micro_cut    (const AtlTuner     *tuner,
 void      _atl_tuner_lanes_split  (AtlTuner           *tuner,
                                    int                 first,
                                    int                 n);
-/* The whole batch's plan, when rows of any length may share a micro-batch (KL in the
- * loss; rows ordered by length): cuts order[0 … B − 1] into micro-batches of at most half
- * the micro_tokens positions each (or one row), then deals them to the lanes so that each
- * lane's work is about the same. */
+/* The whole batch's plan, when its micro-batches are independent (RLOO with KL in the
+ * loss; DPO's pairs): cuts order[0 … B − 1], groups of group rows ordered by their
+ * longest, into micro-batches of whole groups of at most half the micro_tokens positions
+ * each (or one group), then deals them to the lanes so that each lane's work is about
+ * the same. B is a multiple of group, at most 1,024. */
 void      _atl_tuner_lanes_plan   (AtlTuner           *tuner,
-                                   int                 B);
+                                   int                 B,
+                                   int                 group);
 /* Runs func (user, lane) once for each of the lane's planned micro-batches, laid out in
  * its micro first, the lanes at once; a lane stops at its first failure. */
 AtlStatus _atl_tuner_lanes_run    (AtlTuner           *tuner,

@@ -596,7 +596,7 @@ policy_pass (AtlTuner    *t,
   _atl_tuner_order_rows (t, B);
   if (c->kl_in_loss)
     {
-      _atl_tuner_lanes_plan (t, B);
+      _atl_tuner_lanes_plan (t, B, 1);
       status = _atl_tuner_lanes_run (t, pass_both, &job, msg);
     }
   /* KL in the reward: first indexes order; the micro-batch is rows order[first …

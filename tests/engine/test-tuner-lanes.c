@@ -52,7 +52,7 @@ plan_and_check (AtlTuner  *t,
 
   memcpy (t->lens, lens, B * sizeof (int));
   _atl_tuner_order_rows (t, B);
-  _atl_tuner_lanes_plan (t, B);
+  _atl_tuner_lanes_plan (t, B, 1);
   for (int i = 0; i < ATL_TUNER_LANES; i++)
     {
       const AtlTunerLane *ln = &t->lanes[i];

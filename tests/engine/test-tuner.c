@@ -1,5 +1,5 @@
-/* test-tuner.c: the RLOO tuner, its guards, DPO and best-of-n, on small random policies
- * over the music codec (every sample a valid melody).
+/* test-tuner.c: the RLOO tuner, its guards and best-of-n, on small random policies over
+ * the music codec (every sample a valid melody); DPO is in test-tuner-dpo.c.
  *
  * The reward model's own contract — recovering a known linear taste from synthetic pairs
  * to ≥ 90 % accuracy — is pinned in test-reward.c (/engine/reward/linear-taste and
@@ -484,57 +484,6 @@ test_finish (void)
   atl_policy_free (base);
 }
 
-/* DPO widens the chosen-minus-rejected margin on its pairs. */
-static void
-test_dpo_margin (void)
-{
-  AtlPolicy *base, *policy;
-  AtlTuner *tuner = NULL;
-  AtlTunerConfig config;
-  AtlTunerDpoReport rep, first = { 0 };
-  enum { N = 12 };
-  int chosen[N * L], rejected[N * L], lc[N], lr[N];
-  AtlRng rng;
-  AtlMsg msg;
-  int calls = 0, n = under_valgrind () ? N / 2 : N;
-
-  base = small_policy (5);
-  policy = copy_policy (base);
-  config_for_tests (&config);
-  config.lr = 1e-3f;
-  g_assert_cmpint (atl_tuner_new (&config, policy, base, &tuner, &msg), ==, ATL_OK);
-  /* Pairs: best-of-2 by the known reward, the better one chosen. */
-  atl_rng_seed (&rng, 3);
-  for (int i = 0; i < n; i++)
-    {
-      int two[2 * L], len[2];
-
-      g_assert_cmpint (atl_tuner_best_of_n (tuner, 1, 2, reward_cb, &calls, &rng, two, len,
-                                            &msg), ==, ATL_OK);
-      int better = above_tonic (two, len[0]) >= above_tonic (two + L, len[1]) ? 0 : 1;
-      memcpy (chosen + i * L, two + better * L, sizeof (int) * L);
-      memcpy (rejected + i * L, two + (1 - better) * L, sizeof (int) * L);
-      lc[i] = len[better];
-      lr[i] = len[1 - better];
-    }
-  for (int s = 0; s < 10; s++)
-    {
-      g_assert_cmpint (atl_tuner_dpo_step (tuner, n, chosen, lc, rejected, lr, L, 1, 0.1f,
-                                           &rep, &msg), ==, ATL_OK);
-      if (s == 0)
-        first = rep;
-    }
-  g_test_message ("DPO margin %.3f → %.3f, loss %.4f → %.4f", first.margin, rep.margin,
-                  first.loss, rep.loss);
-  g_assert_cmpfloat_with_epsilon (first.margin, 0.0f, 1e-4);  /* policy == reference */
-  g_assert_cmpfloat_with_epsilon (first.loss, logf (2.0f), 1e-4);
-  g_assert_cmpfloat (rep.margin, >, first.margin + 1.0f);
-  g_assert_cmpfloat (rep.loss, <, first.loss);
-  atl_tuner_free (tuner);
-  atl_policy_free (policy);
-  atl_policy_free (base);
-}
-
 /* Best-of-n keeps each group's best: its mean reward beats plain samples'. */
 static void
 test_best_of_n (void)
@@ -621,7 +570,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tuner/kl-budget", test_kl_budget_stops);
   g_test_add_func ("/engine/tuner/diversity-probe", test_diversity_probe);
   g_test_add_func ("/engine/tuner/finish", test_finish);
-  g_test_add_func ("/engine/tuner/dpo-margin", test_dpo_margin);
   g_test_add_func ("/engine/tuner/best-of-n", test_best_of_n);
   g_test_add_func ("/engine/tuner/embed", test_embed);
   return g_test_run ();
