@@ -286,8 +286,7 @@ threads (int kl_in_loss)
       g_assert_cmpfloat (r1.grad_norm, ==, r2.grad_norm);
     }
   g_assert_cmpfloat (r1.kl, >, 0.0f);
-  g_assert_true (memcmp (atl_policy_get_params (one), atl_policy_get_params (two),
-                         atl_policy_get_n_params (one) * sizeof (float)) == 0);
+  assert_same_params (one, two);
   atl_nn_set_threads (threads);
   atl_tuner_free (t1);
   atl_tuner_free (t2);

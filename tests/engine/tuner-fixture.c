@@ -112,6 +112,15 @@ copy_policy (AtlPolicy *src)
 }
 
 void
+assert_same_params (AtlPolicy *a,
+                    AtlPolicy *b)
+{
+  g_assert_cmpuint (atl_policy_get_n_params (a), ==, atl_policy_get_n_params (b));
+  g_assert_true (memcmp (atl_policy_get_params (a), atl_policy_get_params (b),
+                         atl_policy_get_n_params (a) * sizeof (float)) == 0);
+}
+
+void
 config_for_tests (AtlTunerConfig *config)
 {
   atl_tuner_config_init (config, L);

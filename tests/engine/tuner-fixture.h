@@ -42,5 +42,8 @@ AtlStatus  features_cb      (void          *user,
 /* A random 2-layer, 32-wide policy over the music vocabulary; a copy of one. */
 AtlPolicy *small_policy     (guint64        seed);
 AtlPolicy *copy_policy      (AtlPolicy     *src);
+/* The two policies' weights are the same to the bit. */
+void       assert_same_params (AtlPolicy   *a,
+                               AtlPolicy   *b);
 /* The default config with the music grammar, smaller under valgrind. */
 void       config_for_tests (AtlTunerConfig *config);
