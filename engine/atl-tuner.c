@@ -12,7 +12,7 @@
 
 #include "atl-parallel.h"
 
-#define DPO_ROWS 32   /* rows per DPO forward: 16 pairs */
+#define DPO_ROWS 32   /* rows the buffers hold at least: a DPO step of 16 pairs at once */
 
 void
 atl_tuner_config_init (AtlTunerConfig *config,
