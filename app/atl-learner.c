@@ -35,6 +35,8 @@ struct _AtlLearner
   AtlTokenSet      *works;
   AtlRewardPair    *pairs;
   int               n_pairs;
+  AtlTunerStepReport dpo_check; /* the last DPO check, whose KL and diversity the steps
+                                  * between report */
 
   /* Scratch for the reward callback. */
   float            *rows;       /* (cap, D) */
@@ -642,7 +644,41 @@ dpo_step (AtlLearner         *l,
   rep->reward_mean = dpo.margin;
   rep->grad_norm = dpo.grad_norm;
   rep->beta = l->config.dpo_beta;
-  rep->diversity = 1.0f;
+  return status;
+}
+
+/* A DPO step under RLOO's guards. DPO's steps draw nothing, so the weights are checked
+ * (atl_tuner_finish: a fresh batch's KL, the probe) before step 0 — which also measures
+ * the KL a stop hands back — and after every probe_every steps; the last check of a run
+ * is the tuner's finish. Step s counts from 0. */
+static AtlStatus
+dpo_guarded_step (AtlLearner         *l,
+                  AtlTuner           *tuner,
+                  int                 s,
+                  AtlTunerStepReport *rep,
+                  AtlMsg             *msg)
+{
+  int every = MAX (atl_tuner_get_config (tuner)->probe_every, 1);
+  AtlTunerStepReport *check = &l->dpo_check;
+  AtlStatus status = ATL_OK;
+
+  if (s == 0)
+    {
+      memset (check, 0, sizeof *check);
+      status = atl_tuner_finish (tuner, &l->rng, check, msg);
+      if (status == ATL_OK && check->stop)
+        {
+          *rep = *check;
+          return ATL_OK;
+        }
+    }
+  if (status == ATL_OK)
+    status = dpo_step (l, tuner, rep, msg);
+  if (status == ATL_OK && (s + 1) % every == 0 && s + 1 < l->config.steps)
+    status = atl_tuner_finish (tuner, &l->rng, check, msg);
+  rep->kl = check->kl;
+  rep->diversity = check->diversity;
+  rep->stop = check->stop;
   return status;
 }
 
@@ -677,7 +713,7 @@ atl_learner_tune (AtlLearner            *l,
   tc.beta = l->beta;
   tc.max_len = MIN (tc.max_len, l->codec->max_len);
   status = atl_tuner_new (&tc, policy, l->base, &tuner, &msg);
-  if (status == ATL_OK && l->config.method == ATL_LEARNER_RLOO && tc.probe_every > 0)
+  if (status == ATL_OK && tc.probe_every > 0)
     {
       /* The base and the probe's seeds never change: its spread is measured once per
        * learner, not every round. */
@@ -708,7 +744,7 @@ atl_learner_tune (AtlLearner            *l,
           break;
         }
       if (l->config.method == ATL_LEARNER_DPO)
-        status = dpo_step (l, tuner, &rep, &msg);
+        status = dpo_guarded_step (l, tuner, s, &rep, &msg);
       else
         status = atl_tuner_rloo_step (tuner, atl_learner_reward_cb, l, &l->rng, &rep, &msg);
       if (status != ATL_OK)
@@ -730,7 +766,7 @@ atl_learner_tune (AtlLearner            *l,
           break;
         }
     }
-  if (ok && l->config.method == ATL_LEARNER_RLOO && report->stopped == 0 && report->steps > 0)
+  if (ok && report->stopped == 0 && report->steps > 0)
     {
       /* The last update is unmeasured: check it, so the next round starts within the
        * guards (a round that began past them could only stop). */

@@ -1,4 +1,5 @@
-/* test-learner.c: the learner's choice of the reward model's embedding weight.
+/* test-learner.c: the learner's choice of the reward model's embedding weight, its row
+ * cache, and DPO under the KL budget.
  *
  * A simulated artist picks each grid's favourite by one column of the learner's own rows:
  * a base-embedding column or a codec feature. With the embedding's weight chosen among a
@@ -8,6 +9,7 @@
  */
 #include <glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "atl-domain.h"
 #include "atl-generator.h"
@@ -203,6 +205,122 @@ test_rows_cached (Fixture       *f,
                    f->D * sizeof (float));
 }
 
+/* Mean KL to the base of 64 fresh works of policy, per work. */
+static double
+kl_to_base (Fixture   *f,
+            AtlPolicy *policy)
+{
+  const AtlCodec *codec = atl_domain_get_codec (ATL_DOMAIN_MUSIC);
+  enum { M = 64 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlGenerator) gen = atl_generator_new (policy, codec, &error);
+  g_autoptr(AtlTokenSet) works = atl_token_set_new ();
+  int stride = codec->max_len, lens[M];
+  g_autofree int *flat = g_new0 (int, (gsize) M * stride);
+  guint64 seeds[M];
+  float kl[M];
+  double sum = 0.0;
+  AtlMsg msg = { { 0 } };
+
+  g_assert_no_error (error);
+  for (int i = 0; i < M; i++)
+    seeds[i] = 5000 + (guint64) i;
+  g_assert_true (atl_generator_sample (gen, NULL, NULL, 0, M, seeds, 1.0f, 1.0f, works,
+                                       NULL, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < M; i++)
+    {
+      guint len;
+      const int *seq = atl_token_set_get (works, i, &len);
+
+      memcpy (flat + (gsize) i * stride, seq, len * sizeof (int));
+      lens[i] = (int) len;
+    }
+  g_assert_cmpint (atl_tuner_kl (policy, f->base, atl_learner_grammar_cb, (void *) codec, M,
+                                 flat, stride, lens, kl, &msg), ==, ATL_OK);
+  for (int i = 0; i < M; i++)
+    sum += kl[i] / M;
+  return sum;
+}
+
+/* DPO, fast (lr 4e-3) on a feature taste for 20 steps, under kl_budget: the tuned copy
+ * of the base and the run's report. */
+static AtlPolicy *
+dpo_tuned (Fixture              *f,
+           float                 kl_budget,
+           AtlLearnerTuneReport *report)
+{
+  const AtlCodec *codec = atl_domain_get_codec (ATL_DOMAIN_MUSIC);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlLearner) learner = NULL;
+  AtlLearnerConfig config;
+  AtlLearnerFitReport fit;
+  AtlRewardPair pairs[N];
+  AtlPolicy *policy;
+  AtlMsg msg;
+  int column = widest_column (f, 0, f->F), n = 0;
+
+  atl_learner_config_init (&config, codec);
+  config.method = ATL_LEARNER_DPO;
+  config.n_reference = 16;
+  config.cv_folds = 0;
+  config.tuner.lr = 4e-3f;
+  config.tuner.probe_every = 5;
+  config.tuner.kl_budget = kl_budget;
+  config.tuner.diversity_floor = 0.0f;
+  learner = atl_learner_new (codec, f->base, &config, 7, &error);
+  g_assert_no_error (error);
+  for (int g = 0; g < GRIDS; g++)
+    {
+      int fav = g * G;
+
+      for (int i = g * G; i < (g + 1) * G; i++)
+        if (f->rows[(gsize) i * f->D + column] > f->rows[(gsize) fav * f->D + column])
+          fav = i;
+      for (int i = g * G; i < (g + 1) * G; i++)
+        if (i != fav)
+          pairs[n++] = (AtlRewardPair) { fav, i };
+    }
+  g_assert_true (atl_learner_fit (learner, f->works, pairs, n, &fit, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (atl_policy_new (atl_policy_get_config (f->base), &policy, &msg), ==,
+                   ATL_OK);
+  memcpy (atl_policy_get_params (policy), atl_policy_get_params (f->base),
+          atl_policy_get_n_params (f->base) * sizeof (float));
+  g_assert_true (atl_learner_tune (learner, policy, NULL, NULL, NULL, report, &error));
+  g_assert_no_error (error);
+  return policy;
+}
+
+/* DPO runs under the KL budget RLOO has: unbounded, the same run walks far from the base;
+ * with a budget it stops, hands back weights that passed a check, and says so. A check's
+ * KL is a 16-sample estimate, so the weights handed back are measured again on 64. */
+static void
+test_dpo_budget (Fixture       *f,
+                 gconstpointer  data)
+{
+  const float budget = 1.5f;
+  AtlLearnerTuneReport free_run, bounded;
+  g_autoptr(AtlPolicy) drifted = dpo_tuned (f, 1e6f, &free_run);
+  g_autoptr(AtlPolicy) kept = dpo_tuned (f, budget, &bounded);
+  double kl_free = kl_to_base (f, drifted), kl_kept = kl_to_base (f, kept);
+
+  g_test_message ("KL unbounded %.3f (reported %.3f), bounded %.3f (reported %.3f, stop %d "
+                  "after %d steps)", kl_free, free_run.last.kl, kl_kept, bounded.last.kl,
+                  bounded.stopped, bounded.steps);
+  g_assert_cmpint (free_run.steps, ==, 20);
+  g_assert_cmpint (free_run.stopped, ==, 0);
+  g_assert_cmpfloat (kl_free, >, 2.0 * budget);
+  /* The finish's KL is measured, not the 0 a DPO step reports. */
+  g_assert_cmpfloat (free_run.last.kl, >, 2.0 * budget);
+  g_assert_cmpint (bounded.stopped, ==, 1);
+  g_assert_cmpint (bounded.steps, <, 20);
+  g_assert_cmpfloat (bounded.last.kl, >, 0.0f);
+  g_assert_cmpfloat (bounded.last.kl, <=, budget);
+  g_assert_cmpfloat (kl_kept, <, kl_free / 2.0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -215,5 +333,6 @@ main (int    argc,
   g_test_add ("/app/learner/embed-choice/one-grid", Fixture, NULL, setup, test_one_grid,
               teardown);
   g_test_add ("/app/learner/rows-cached", Fixture, NULL, setup, test_rows_cached, teardown);
+  g_test_add ("/app/learner/dpo-budget", Fixture, NULL, setup, test_dpo_budget, teardown);
   return g_test_run ();
 }
