@@ -649,8 +649,9 @@ dpo_step (AtlLearner         *l,
 
 /* A DPO step under RLOO's guards. DPO's steps draw nothing, so the weights are checked
  * (atl_tuner_finish: a fresh batch's KL, the probe) before step 0 — which also measures
- * the KL a stop hands back — and after every probe_every steps; the last check of a run
- * is the tuner's finish. Step s counts from 0. */
+ * the KL a stop hands back — and after every probe_every steps (with the probe off, 0,
+ * only before and after); the last check of a run is the tuner's finish. Step s counts
+ * from 0. */
 static AtlStatus
 dpo_guarded_step (AtlLearner         *l,
                   AtlTuner           *tuner,
@@ -658,7 +659,7 @@ dpo_guarded_step (AtlLearner         *l,
                   AtlTunerStepReport *rep,
                   AtlMsg             *msg)
 {
-  int every = MAX (atl_tuner_get_config (tuner)->probe_every, 1);
+  int every = atl_tuner_get_config (tuner)->probe_every;
   AtlTunerStepReport *check = &l->dpo_check;
   AtlStatus status = ATL_OK;
 
@@ -674,7 +675,7 @@ dpo_guarded_step (AtlLearner         *l,
     }
   if (status == ATL_OK)
     status = dpo_step (l, tuner, rep, msg);
-  if (status == ATL_OK && (s + 1) % every == 0 && s + 1 < l->config.steps)
+  if (status == ATL_OK && every > 0 && (s + 1) % every == 0 && s + 1 < l->config.steps)
     status = atl_tuner_finish (tuner, &l->rng, check, msg);
   rep->kl = check->kl;
   rep->diversity = check->diversity;
