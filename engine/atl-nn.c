@@ -8,6 +8,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "atl-nn-private.h"
@@ -28,16 +29,23 @@ atl_nn_get_threads (void)
 }
 
 #ifndef NDEBUG
-int
+ATL_NN_HOT int
 atl_nn_all_finite (const float *x,
                    size_t       n)
 {
-  /* A sum stays finite only if every term is, and the loop vectorizes. */
-  float acc = 0.0f;
+  /* A float is finite unless its exponent bits are all ones. An OR of integer flags
+   * vectorizes; a float sum (the check before) did not, and the asserts on every
+   * forward's logits cost 1% of a tuning round. */
+  uint32_t bad = 0;
 
   for (size_t i = 0; i < n; i++)
-    acc += x[i] * 0.0f;
-  return acc == 0.0f;
+    {
+      uint32_t u;
+
+      memcpy (&u, x + i, sizeof u);
+      bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+  return !bad;
 }
 #endif
 

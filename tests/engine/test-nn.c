@@ -434,6 +434,37 @@ test_crossentropy_backward (void)
   g_free (c.logp); g_free (c.mask);
 }
 
+#ifndef NDEBUG
+/* The finiteness check behind the forward's asserts: NaN and both infinities anywhere,
+ * in the vectorized body or the tail, and nothing else (the largest and the subnormal
+ * floats are finite). */
+static void
+test_all_finite (void)
+{
+  float x[37];
+
+  for (int i = 0; i < 37; i++)
+    x[i] = (float) i - 18.0f;
+  x[3] = 3.4028235e38f;
+  x[4] = -1e-45f;
+  g_assert_true (atl_nn_all_finite (x, 37));
+  for (int at = 0; at < 37; at += 12)
+    {
+      float bad[3] = { NAN, INFINITY, -INFINITY };
+
+      for (int k = 0; k < 3; k++)
+        {
+          float keep = x[at];
+
+          x[at] = bad[k];
+          g_assert_false (atl_nn_all_finite (x, 37));
+          g_assert_true (at == 36 || atl_nn_all_finite (x + at + 1, 36 - at));
+          x[at] = keep;
+        }
+    }
+}
+#endif
+
 int
 main (int    argc,
       char **argv)
@@ -442,6 +473,9 @@ main (int    argc,
   atl_nn_set_threads (1);
 
   g_test_add_func ("/engine/fast-math/accuracy", test_fast_math);
+#ifndef NDEBUG
+  g_test_add_func ("/engine/all-finite", test_all_finite);
+#endif
   g_test_add_func ("/engine/embedding/backward", test_embedding_backward);
   g_test_add_func ("/engine/layernorm/backward", test_layernorm_backward);
   g_test_add_func ("/engine/linear/backward", test_linear_backward);
